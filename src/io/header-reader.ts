@@ -1,0 +1,188 @@
+import { CogError, throwIfAborted } from "../errors.js";
+
+/** Fetches `length` bytes at `offset` (fewer only at the end of the file). */
+export type FetchBytes = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
+
+/**
+ * Options of {@link HeaderReader}.
+ *
+ * @example
+ * ```ts
+ * const opts: HeaderReaderOptions = { initialBytes: 16384, url: "a.tif" };
+ * ```
+ */
+export interface HeaderReaderOptions {
+  /** Size of the first read, and of the first readahead chunk. */
+  initialBytes: number;
+  /** Known file size, if any: reads are capped at it. */
+  size?: number;
+  /** For error messages. */
+  url?: string;
+}
+
+interface Segment {
+  offset: number;
+  bytes: Uint8Array;
+}
+
+/** Readahead chunks stop doubling here. */
+const MAX_CHUNK = 16 * 1024 * 1024;
+
+/**
+ * Holds the header bytes read so far and fetches missing ones. A miss fetches at least the
+ * current readahead chunk, which doubles after each miss, so a header of H bytes costs at most
+ * 1 + ceil(log2(H / initialBytes)) reads, never one read per tag.
+ *
+ * @example
+ * ```ts
+ * const header = new HeaderReader((o, n) => source.read(o, n), { initialBytes: 16384 });
+ * await header.ensure(0, 16);
+ * const magic = header.get(0, 2);
+ * ```
+ */
+export class HeaderReader {
+  private segments: Segment[] = [];
+  private chunk: number;
+  private size: number | undefined;
+
+  constructor(
+    private readonly fetchBytes: FetchBytes,
+    private readonly options: HeaderReaderOptions,
+  ) {
+    this.chunk = options.initialBytes;
+    this.size = options.size;
+  }
+
+  /** File size, once known (from the options or from a read that ended short). */
+  get fileSize(): number | undefined {
+    return this.size;
+  }
+
+  /** True when `[offset, offset + length)` is held. */
+  has(offset: number, length: number): boolean {
+    const seg = this.find(offset);
+    return seg !== undefined && offset + length <= seg.offset + seg.bytes.byteLength;
+  }
+
+  /** The held bytes `[offset, offset + length)`; throws if they are not held. */
+  get(offset: number, length: number): Uint8Array {
+    const seg = this.find(offset);
+    if (seg === undefined || offset + length > seg.offset + seg.bytes.byteLength) {
+      throw new CogError("COG_FORMAT", `header bytes ${offset}+${length} were not loaded`, {
+        url: this.options.url,
+        offset,
+        length,
+      });
+    }
+    return seg.bytes.subarray(offset - seg.offset, offset - seg.offset + length);
+  }
+
+  /**
+   * Makes sure `[offset, offset + length)` is held, fetching with readahead (`readahead: true`,
+   * the default) or exactly the missing bytes. Throws `COG_FORMAT` if the range passes the end
+   * of the file.
+   */
+  async ensure(offset: number, length: number, opts: { signal?: AbortSignal; readahead?: boolean } = {}): Promise<void> {
+    await this.ensureAll([[offset, length]], opts);
+  }
+
+  /**
+   * Makes sure every range is held. Missing ranges close to each other (gap below the readahead
+   * chunk) are fetched in one request; distant ones in parallel requests.
+   */
+  async ensureAll(
+    ranges: ReadonlyArray<readonly [number, number]>,
+    opts: { signal?: AbortSignal; readahead?: boolean } = {},
+  ): Promise<void> {
+    const missing = this.missing(ranges);
+    if (missing.length === 0) return;
+    const readahead = opts.readahead ?? true;
+    const groups = groupRanges(missing, this.chunk);
+    const fetches = groups.map(([start, end]) => {
+      let length = end - start;
+      if (readahead) length = Math.max(length, this.chunk);
+      length = this.clip(start, length);
+      return this.fetchInto(start, length, opts.signal);
+    });
+    if (readahead) this.chunk = Math.min(this.chunk * 2, MAX_CHUNK);
+    await Promise.all(fetches);
+    for (const [offset, length] of ranges) {
+      if (!this.has(offset, length)) {
+        throw new CogError("COG_FORMAT", `bytes ${offset}+${length} lie past the end of the file (size ${this.size})`, {
+          url: this.options.url,
+          offset,
+          length,
+        });
+      }
+    }
+  }
+
+  /** Missing parts of the ranges, sorted and merged. */
+  private missing(ranges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (const [offset, length] of ranges) {
+      if (length <= 0 || this.has(offset, length)) continue;
+      const seg = this.find(offset);
+      const start = seg ? seg.offset + seg.bytes.byteLength : offset;
+      out.push([start, offset + length]);
+    }
+    out.sort((a, b) => a[0] - b[0]);
+    return out;
+  }
+
+  /** Shortens a fetch so it stops at the end of the file and before already-held bytes. */
+  private clip(start: number, length: number): number {
+    let end = start + length;
+    if (this.size !== undefined) end = Math.min(end, this.size);
+    const next = this.segments.find((s) => s.offset > start);
+    if (next !== undefined && next.offset < end) end = next.offset;
+    return Math.max(end - start, 0);
+  }
+
+  private async fetchInto(offset: number, length: number, signal?: AbortSignal): Promise<void> {
+    if (length <= 0) return;
+    throwIfAborted(signal, { url: this.options.url, offset, length });
+    const bytes = await this.fetchBytes(offset, length, signal);
+    if (bytes.byteLength < length) this.size = offset + bytes.byteLength;
+    if (bytes.byteLength > 0) this.insert({ offset, bytes: bytes.subarray(0, length) });
+  }
+
+  private find(offset: number): Segment | undefined {
+    // Segments are few (header, a couple of array pages), so a linear scan is fine.
+    for (const seg of this.segments) {
+      if (offset >= seg.offset && offset < seg.offset + seg.bytes.byteLength) return seg;
+    }
+    return undefined;
+  }
+
+  /** Inserts a segment, merging it with any segment it touches or overlaps. */
+  private insert(added: Segment): void {
+    let start = added.offset;
+    let end = added.offset + added.bytes.byteLength;
+    const touching = this.segments.filter((s) => s.offset <= end && s.offset + s.bytes.byteLength >= start);
+    if (touching.length === 0) {
+      this.segments.push(added);
+    } else {
+      for (const s of touching) {
+        start = Math.min(start, s.offset);
+        end = Math.max(end, s.offset + s.bytes.byteLength);
+      }
+      const merged = new Uint8Array(end - start);
+      for (const s of [...touching, added]) merged.set(s.bytes, s.offset - start);
+      this.segments = this.segments.filter((s) => !touching.includes(s));
+      this.segments.push({ offset: start, bytes: merged });
+    }
+    this.segments.sort((a, b) => a.offset - b.offset);
+  }
+}
+
+/** Groups sorted `[start, end)` ranges whose gaps are below `maxGap` into spans. */
+function groupRanges(sorted: Array<[number, number]>, maxGap: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [start, end] of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && start - last[1] <= maxGap) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+import type { ReadOptions, Source } from "../source/types.js";
+
+/**
+ * What reads from a source have cost so far.
+ *
+ * @example
+ * ```ts
+ * const cog = await COGReader.open("sample.tif");
+ * console.log(cog.requests.count, cog.requests.bytes, cog.requests.ranges);
+ * ```
+ */
+export interface RequestStats {
+  /** Number of read requests sent to the source. */
+  count: number;
+  /** Bytes received. */
+  bytes: number;
+  /** Each request as `[offset, length]`, in the order they were sent. */
+  ranges: Array<[number, number]>;
+  /** Bytes read while opening the file (header, IFDs, eager tag values). */
+  headerSize: number;
+}
+
+/**
+ * Wraps a source and counts every read that reaches it.
+ *
+ * @example
+ * ```ts
+ * const counted = new CountingSource(source);
+ * await counted.read(0, 100);
+ * counted.stats.count; // 1
+ * ```
+ */
+export class CountingSource implements Source {
+  readonly stats: RequestStats = { count: 0, bytes: 0, ranges: [], headerSize: 0 };
+
+  constructor(readonly inner: Source) {}
+
+  get url(): string {
+    return this.inner.url;
+  }
+
+  get size(): number | undefined {
+    return this.inner.size;
+  }
+
+  async read(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {
+    this.stats.count++;
+    this.stats.ranges.push([offset, length]);
+    const bytes = await this.inner.read(offset, length, options);
+    this.stats.bytes += bytes.byteLength;
+    return bytes;
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close?.();
+  }
+}

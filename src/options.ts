@@ -1,0 +1,55 @@
+/**
+ * Safety limits applied while parsing untrusted files. Exceeding one throws `COG_LIMIT`.
+ *
+ * @example
+ * ```ts
+ * const cog = await COGReader.open("huge.tif", { limits: { maxIfds: 64 } });
+ * ```
+ */
+export interface CogLimits {
+  /** Most IFDs followed in the main chain. */
+  maxIfds: number;
+  /** Most bytes of one tag's value loaded while opening (block arrays excluded: they load lazily). */
+  maxTagBytes: number;
+  /** Most bytes of tag values loaded for the whole file while opening. */
+  maxHeaderBytes: number;
+  /** Most tiles (or strips) one image level may have. */
+  maxTiles: number;
+}
+
+/**
+ * The default {@link CogLimits}.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_LIMITS.maxIfds; // 1024
+ * ```
+ */
+export const DEFAULT_LIMITS: Readonly<CogLimits> = Object.freeze({
+  maxIfds: 1024,
+  maxTagBytes: 16 * 1024 * 1024,
+  maxHeaderBytes: 64 * 1024 * 1024,
+  maxTiles: 50_000_000,
+});
+
+/**
+ * Options of {@link COGReader.open}.
+ *
+ * @example
+ * ```ts
+ * const cog = await COGReader.open("https://example.com/a.tif", { initialBytes: 32768 });
+ * ```
+ */
+export interface OpenOptions {
+  /** Bytes read by the first request (default 16 KiB, capped at the file size). */
+  initialBytes?: number;
+  /** Parsing limits; missing fields take {@link DEFAULT_LIMITS}. */
+  limits?: Partial<CogLimits>;
+  /** Extra HTTP headers for http(s) sources. */
+  headers?: Record<string, string>;
+  /** Cancels opening. */
+  signal?: AbortSignal;
+}
+
+/** Default size of the first read. */
+export const DEFAULT_INITIAL_BYTES = 16 * 1024;

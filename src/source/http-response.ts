@@ -1,0 +1,268 @@
+import { CogError, throwIfAborted } from "../errors.js";
+
+/**
+ * One range read as sent over HTTP.
+ *
+ * @example
+ * ```ts
+ * const req: RangeRequest = { url: "https://example.com/a.tif", offset: 0, length: 16384 };
+ * ```
+ */
+export interface RangeRequest {
+  /** URL of the resource. */ url: string;
+  /** First byte asked for. */ offset: number;
+  /** Number of bytes asked for (at least 1). */ length: number;
+}
+
+/**
+ * A parsed `Content-Range`; the unsatisfied form `bytes *\/total` sets only `total`.
+ *
+ * @example
+ * ```ts
+ * const cr: ContentRange = { start: 0, end: 16383, total: 1048576 };
+ * ```
+ */
+export interface ContentRange {
+  /** First byte of the body, inclusive. */ start?: number;
+  /** Last byte of the body, inclusive. */ end?: number;
+  /** Size of the whole file, when the server knows it. */ total?: number;
+}
+
+/**
+ * What a transport hands to {@link readRangeResponse}: status, `Content-Range`, and the body.
+ *
+ * @example
+ * ```ts
+ * const raw: RawRangeResponse = { status: res.status, contentRange: res.headers.get("content-range"),
+ *   body: async () => new Uint8Array(await res.arrayBuffer()), discard: () => res.body!.cancel() };
+ * ```
+ */
+export interface RawRangeResponse {
+  /** HTTP status code. */ status: number;
+  /** Reason phrase, if the transport has one. */ statusText?: string;
+  /** Raw `Content-Range` header value, if any (may be hidden by CORS in browsers). */ contentRange?: string | null;
+  /** Reads the whole body. */ body(): Promise<Uint8Array>;
+  /** Consumes or destroys the body without keeping it, so the connection is released. */ discard(): Promise<void>;
+}
+
+/**
+ * The checked result of one range response; `whole` is set when the server answered 200.
+ *
+ * @example
+ * ```ts
+ * const { bytes, size, whole } = checkRangeBody(req, 206, "bytes 0-9/100", body);
+ * ```
+ */
+export interface RangeBody {
+  /** The requested bytes; fewer than asked only at the end of the file. */ bytes: Uint8Array;
+  /** Size of the file, when the response told it. */ size?: number;
+  /** The whole file, when the server answered 200 instead of 206. */ whole?: Uint8Array;
+}
+
+/** Reason phrases for when the transport has none (HTTP/2, some fetch implementations). */
+const REASONS: Record<number, string> = {
+  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 410: "Gone",
+  416: "Range Not Satisfiable", 429: "Too Many Requests", 500: "Internal Server Error",
+  502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+};
+
+/**
+ * The `Range` header value for `length` bytes at `offset`: `bytes=offset-(offset+length-1)`.
+ *
+ * @example
+ * ```ts
+ * rangeHeader(0, 16384); // "bytes=0-16383"
+ * ```
+ */
+export function rangeHeader(offset: number, length: number): string {
+  return `bytes=${offset}-${offset + length - 1}`;
+}
+
+/**
+ * Request headers for one range read: the caller's headers minus any `Range` or `Accept-Encoding`,
+ * plus `Range` for the read and `Accept-Encoding: identity` (ranges address the stored bytes;
+ * browsers silently ignore the latter, which is fine).
+ *
+ * @example
+ * ```ts
+ * rangeRequestHeaders({ authorization: "Bearer t" }, 0, 10);
+ * // { authorization: "Bearer t", "accept-encoding": "identity", range: "bytes=0-9" }
+ * ```
+ */
+export function rangeRequestHeaders(headers: Record<string, string> | undefined, offset: number, length: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const lower = k.toLowerCase();
+    if (lower !== "range" && lower !== "accept-encoding") out[k] = v;
+  }
+  out["accept-encoding"] = "identity";
+  out.range = rangeHeader(offset, length);
+  return out;
+}
+
+/**
+ * Parses `Content-Range: bytes a-b/total` (total may be `*`) or `bytes *\/total`.
+ * Returns `undefined` when the header is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * parseContentRange("bytes 0-99/1000"); // { start: 0, end: 99, total: 1000 }
+ * parseContentRange("bytes *\/1000");   // { total: 1000 }
+ * ```
+ */
+export function parseContentRange(value: string | null | undefined): ContentRange | undefined {
+  if (!value) return undefined;
+  const m = /^\s*bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)\s*$/i.exec(value);
+  if (!m) return undefined;
+  const total = m[3] === "*" ? undefined : Number(m[3]);
+  if (m[1] === undefined) return total === undefined ? undefined : { total };
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end < start || (total !== undefined && end >= total)) return undefined;
+  return { start, end, total };
+}
+
+/**
+ * Checks `offset` and `length` of a read; throws `COG_USAGE` unless both are non-negative integers.
+ *
+ * @example
+ * ```ts
+ * assertRangeArgs("https://example.com/a.tif", 0, 16384); // ok
+ * ```
+ */
+export function assertRangeArgs(url: string, offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
+    throw new CogError("COG_USAGE", "offset and length must be non-negative integers", { url, offset, length });
+  }
+}
+
+/**
+ * Copies `length` bytes at `offset` out of a whole-file buffer (fewer at the end of the file).
+ *
+ * @example
+ * ```ts
+ * sliceWhole(new Uint8Array([1, 2, 3]), 1, 5); // Uint8Array [2, 3]
+ * ```
+ */
+export function sliceWhole(whole: Uint8Array, offset: number, length: number): Uint8Array {
+  return whole.slice(Math.min(offset, whole.length), Math.min(offset + length, whole.length));
+}
+
+/**
+ * Maps a status other than 200/206 to a `COG_HTTP` error with `context.status`.
+ *
+ * @example
+ * ```ts
+ * throw httpStatusError({ url, offset: 0, length: 16384 }, 404, "Not Found");
+ * // GET <url> -> 404 Not Found (range bytes=0-16383) ...
+ * ```
+ */
+export function httpStatusError(req: RangeRequest, status: number, statusText?: string, contentRange?: string | null): CogError {
+  const { url, offset, length } = req;
+  const range = rangeHeader(offset, length);
+  const reason = statusText || REASONS[status] || "";
+  const head = `GET ${url} -> ${status}${reason ? ` ${reason}` : ""}`;
+  let message = `${head} (range ${range})`;
+  if (status === 416) {
+    const total = parseContentRange(contentRange)?.total;
+    const size = total === undefined ? "" : ` (size ${total})`;
+    message = `${head}: range ${range} starts past the end of the file${size}`;
+  }
+  return new CogError("COG_HTTP", message, { url, status, offset, length });
+}
+
+/**
+ * Maps a thrown error to a `CogError`: `COG_ABORT` when `signal` is aborted; otherwise `COG_HTTP`
+ * with the cause attached (and `status` when the headers had already arrived, e.g. a body cut short).
+ *
+ * @example
+ * ```ts
+ * try { res = await fetch(url, { signal }); } catch (e) { throw httpFailure(req, e, signal); }
+ * ```
+ */
+export function httpFailure(req: RangeRequest, cause: unknown, signal?: AbortSignal, status?: number): CogError {
+  const { url, offset, length } = req;
+  if (signal?.aborted) {
+    return new CogError("COG_ABORT", `GET ${url} aborted`, { url, offset, length }, { cause: signal.reason ?? cause });
+  }
+  if (cause instanceof CogError) return cause;
+  const what = status === undefined ? "failed" : `-> ${status} body cut short`;
+  const message = `GET ${url} ${what}: ${describeCause(cause)} (range ${rangeHeader(offset, length)})`;
+  return new CogError("COG_HTTP", message, { url, status, offset, length }, { cause });
+}
+
+function describeCause(cause: unknown): string {
+  const parts: string[] = [];
+  // fetch wraps the socket error: TypeError("fetch failed", { cause: Error("connect ECONNREFUSED") }).
+  for (let e = cause, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    if (typeof e !== "object") { parts.push(String(e)); break; }
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof message === "string" && message) parts.push(message);
+    if (typeof code === "string" && !(typeof message === "string" && message.includes(code))) parts.push(code);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.length > 0 ? parts.join(": ") : "network error";
+}
+
+/**
+ * Checks a 200 or 206 body against what was asked. A 206 whose `Content-Range` starts elsewhere,
+ * is malformed, or a body shorter than `min(length, size - offset)` throws `COG_HTTP`. A missing
+ * `Content-Range` (hidden by CORS) is accepted as is. A 200 is the whole file.
+ *
+ * @example
+ * ```ts
+ * const { bytes, size } = checkRangeBody({ url, offset: 0, length: 10 }, 206, "bytes 0-9/100", body);
+ * ```
+ */
+export function checkRangeBody(req: RangeRequest, status: number, contentRange: string | null | undefined, body: Uint8Array): RangeBody {
+  const { url, offset, length } = req;
+  const ctx = { url, status, offset, length };
+  const range = rangeHeader(offset, length);
+  if (status === 200) return { bytes: sliceWhole(body, offset, length), size: body.length, whole: body };
+  const cr = parseContentRange(contentRange);
+  if (contentRange && cr?.start === undefined) {
+    throw new CogError("COG_HTTP", `GET ${url} -> ${status} with malformed Content-Range "${contentRange}" (range ${range})`, ctx);
+  }
+  if (cr && cr.start !== offset) {
+    throw new CogError("COG_HTTP", `GET ${url} -> ${status} Content-Range "${contentRange}" does not start at ${offset} (range ${range})`, ctx);
+  }
+  const size = cr?.total;
+  let expected = body.length;
+  if (size !== undefined) expected = Math.min(length, size - offset);
+  else if (cr?.end !== undefined) expected = Math.min(length, cr.end - offset + 1);
+  if (body.length < expected) {
+    throw new CogError("COG_HTTP", `GET ${url} -> ${status} body cut short: got ${body.length} of ${expected} bytes (range ${range})`, ctx);
+  }
+  return { bytes: body.length > length ? body.subarray(0, length) : body, size };
+}
+
+/**
+ * The shared request flow of the HTTP transports: sends, maps statuses and network errors, reads or
+ * discards the body, and checks it with {@link checkRangeBody}.
+ *
+ * @example
+ * ```ts
+ * const result = await readRangeResponse(req, signal, async () => toRaw(await fetch(url, init)));
+ * ```
+ */
+export async function readRangeResponse(req: RangeRequest, signal: AbortSignal | undefined, send: () => Promise<RawRangeResponse>): Promise<RangeBody> {
+  let res: RawRangeResponse;
+  try {
+    res = await send();
+  } catch (e) {
+    throw httpFailure(req, e, signal);
+  }
+  if (res.status !== 200 && res.status !== 206) {
+    await res.discard().catch(() => undefined);
+    throw httpStatusError(req, res.status, res.statusText, res.contentRange);
+  }
+  let body: Uint8Array;
+  try {
+    body = await res.body();
+  } catch (e) {
+    await res.discard().catch(() => undefined);
+    throw httpFailure(req, e, signal, res.status);
+  }
+  throwIfAborted(signal, { url: req.url, offset: req.offset, length: req.length });
+  return checkRangeBody(req, res.status, res.contentRange, body);
+}

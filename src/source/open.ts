@@ -1,0 +1,68 @@
+import { CogError } from "../errors.js";
+import { FetchSource } from "./fetch.js";
+import { FileSource } from "./file.js";
+import { HttpSource } from "./http.js";
+import { MemorySource } from "./memory.js";
+import type { Source } from "./types.js";
+
+/**
+ * What {@link openSource} accepts: a path, a `file://`, `http://` or `https://` URL, bytes, or
+ * any object that implements {@link Source}.
+ *
+ * @example
+ * ```ts
+ * const input: SourceInput = "https://example.com/a.tif";
+ * ```
+ */
+export type SourceInput = string | URL | Uint8Array | ArrayBuffer | Source;
+
+/**
+ * Options of {@link openSource}.
+ *
+ * @example
+ * ```ts
+ * openSource("https://example.com/a.tif", { headers: { authorization: "Bearer …" } });
+ * ```
+ */
+export interface SourceOptions {
+  /** Extra HTTP headers for http(s) URLs. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Picks a {@link Source} for the input by its scheme: `http(s)://` reads with undici in Node and
+ * `fetch` elsewhere; `file://` and plain paths read a local file; bytes read from memory; a
+ * `Source` object is used as it is.
+ *
+ * @example
+ * ```ts
+ * const source = openSource("./examples/data/sample_cog.tif");
+ * const first = await source.read(0, 16);
+ * ```
+ */
+export function openSource(input: SourceInput, options: SourceOptions = {}): Source {
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) return new MemorySource(input);
+  if (typeof input === "object" && !(input instanceof URL)) {
+    if (typeof (input as Source).read !== "function") {
+      throw new CogError("COG_USAGE", "source object has no read(offset, length) method");
+    }
+    return input;
+  }
+  const text = input instanceof URL ? input.href : input;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+  if (scheme === "http" || scheme === "https") {
+    return isNode() ? new HttpSource(text, { headers: options.headers }) : new FetchSource(text, { headers: options.headers });
+  }
+  if (scheme === "file") return new FileSource(decodeURIComponent(new URL(text).pathname), text);
+  if (scheme !== undefined) {
+    throw new CogError("COG_USAGE", `unsupported URL scheme "${scheme}://" (use a path, file://, http:// or https://)`, {
+      url: text,
+    });
+  }
+  return new FileSource(text);
+}
+
+function isNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof proc?.versions?.node === "string";
+}
