@@ -64,6 +64,13 @@ export class HeaderReader {
     return seg !== undefined && offset + length <= seg.offset + seg.bytes.byteLength;
   }
 
+  /** The held bytes from offset 0, at most `max` of them (fewer for a short file). */
+  prefix(max: number): Uint8Array {
+    const first = this.segments[0];
+    if (first === undefined || first.offset !== 0) return new Uint8Array(0);
+    return first.bytes.subarray(0, Math.min(max, first.bytes.byteLength));
+  }
+
   /** The held bytes `[offset, offset + length)`; throws if they are not held. */
   get(offset: number, length: number): Uint8Array {
     const seg = this.find(offset);

@@ -1,0 +1,89 @@
+import { CogError } from "../errors.js";
+import type { Ifd } from "../tiff/ifd.js";
+import type { ImageInfo } from "../tiff/image.js";
+import { TAG } from "../tiff/tags.js";
+
+/**
+ * Where one block's compressed bytes lie in the file. `length` 0 (or `offset` 0) means a sparse
+ * block: nothing to fetch.
+ *
+ * @example
+ * ```ts
+ * const [{ offset, length }] = await cog.locateTile(0, 0, 0);
+ * ```
+ */
+export interface BlockRange {
+  /** Index of the block in the IFD's TileOffsets/StripOffsets array. */
+  index: number;
+  offset: number;
+  length: number;
+}
+
+/**
+ * Index of block (x, y) of `plane` in the block arrays (TIFF 6.0 §15: blocks run row-major;
+ * with PlanarConfiguration 2 all blocks of plane 0 come first, then plane 1…). Pure.
+ *
+ * @example
+ * ```ts
+ * blockIndex({ tilesAcross: 4, tilesDown: 3 } as ImageInfo, 1, 2, 0); // 9
+ * ```
+ */
+export function blockIndex(image: Pick<ImageInfo, "tilesAcross" | "tilesDown">, x: number, y: number, plane = 0): number {
+  return plane * image.tilesAcross * image.tilesDown + y * image.tilesAcross + x;
+}
+
+/**
+ * Block indices of tile (x, y): one for pixel-interleaved images, one per band for
+ * band-separate ones. Throws `COG_TILE_OUTSIDE` outside the grid. Pure.
+ *
+ * @example
+ * ```ts
+ * tileBlockIndices(cog.ifds[0], 0, 0); // [0]
+ * ```
+ */
+export function tileBlockIndices(image: ImageInfo, x: number, y: number, z = 0): number[] {
+  if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x >= image.tilesAcross || y >= image.tilesDown) {
+    throw new CogError("COG_TILE_OUTSIDE", `tile ${x},${y} is outside the ${image.tilesAcross}x${image.tilesDown} grid`, {
+      x,
+      y,
+      z,
+      ifd: image.ifdIndex,
+    });
+  }
+  const planes = image.planar === 2 ? image.bands : 1;
+  return Array.from({ length: planes }, (_, p) => blockIndex(image, x, y, p));
+}
+
+/**
+ * Reads the offsets and byte counts of the given blocks, loading only the pages of the block
+ * arrays that hold them. Uncompressed single strips read as libtiff's chopped strips.
+ *
+ * @example
+ * ```ts
+ * const ranges = await locateBlocks(ifd, image, [0, 1]);
+ * ```
+ */
+export async function locateBlocks(
+  ifd: Ifd,
+  image: ImageInfo,
+  indices: readonly number[],
+  opts: { signal?: AbortSignal } = {},
+): Promise<BlockRange[]> {
+  const offsets = ifd.array(image.tiled ? TAG.TileOffsets : TAG.StripOffsets);
+  const counts = ifd.array(image.tiled ? TAG.TileByteCounts : TAG.StripByteCounts);
+  if (offsets === undefined) throw new CogError("COG_FORMAT", "block offsets are missing", ifd.context());
+  if (image.choppedStripBytes !== undefined) {
+    const [base] = await offsets.getMany([0], opts);
+    const step = image.choppedStripBytes;
+    const rowBytes = step / image.tileHeight;
+    return indices.map((index) => {
+      const rows = Math.min(image.tileHeight, image.height - index * image.tileHeight);
+      return { index, offset: base + index * step, length: rows * rowBytes };
+    });
+  }
+  const tags = image.tiled ? [TAG.TileOffsets, TAG.TileByteCounts] : [TAG.StripOffsets, TAG.StripByteCounts];
+  await ifd.loadArrayEntries(tags, indices, opts);
+  const offs = await offsets.getMany(indices, opts);
+  const lens = counts === undefined ? undefined : await counts.getMany(indices, opts);
+  return indices.map((index, i) => ({ index, offset: offs[i], length: lens?.[i] ?? 0 }));
+}

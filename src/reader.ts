@@ -1,0 +1,217 @@
+import { CogError, isCogError } from "./errors.js";
+import { HeaderReader } from "./io/header-reader.js";
+import { CountingSource, type RequestStats } from "./io/stats.js";
+import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
+import { DEFAULT_INITIAL_BYTES, DEFAULT_LIMITS, type OpenOptions } from "./options.js";
+import { buildProfile, type Profile } from "./profile.js";
+import { openSource, type SourceInput } from "./source/open.js";
+import type { CrsInfo } from "./tiff/crs.js";
+import { readTiffDataset, type TiffDataset } from "./tiff/dataset.js";
+import type { GdalMetadata } from "./tiff/gdal-metadata.js";
+import { transformBounds, type Gcp, type GeoTransform } from "./tiff/georef.js";
+import type { GhostArea } from "./tiff/ghost.js";
+import type { ImageInfo } from "./tiff/image.js";
+
+/**
+ * Reads a Cloud-Optimized GeoTIFF (or any TIFF/BigTIFF) over byte ranges.
+ *
+ * @example
+ * ```ts
+ * import { COGReader } from "cogread";
+ * const cog = await COGReader.open("https://example.com/dem.tif");
+ * console.log(cog.profile, cog.ifds.length, cog.requests.count);
+ * await cog.close();
+ * ```
+ */
+export class COGReader {
+  private constructor(
+    private readonly source: CountingSource,
+    /** Parsed header: IFDs, levels, masks, geo metadata. Advanced use. */
+    readonly dataset: TiffDataset,
+  ) {}
+
+  /**
+   * Opens a file: reads the first `initialBytes` (default 16 KiB) and, only if the header is
+   * larger, more with doubling readahead. Block arrays (TileOffsets…) are not loaded.
+   *
+   * @example
+   * ```ts
+   * const cog = await COGReader.open("./examples/data/sample_cog.tif");
+   * ```
+   */
+  static async open(input: SourceInput, options: OpenOptions = {}): Promise<COGReader> {
+    const source = new CountingSource(openSource(input, { headers: options.headers }));
+    const url = source.url;
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const initialBytes = options.initialBytes ?? DEFAULT_INITIAL_BYTES;
+    if (!Number.isSafeInteger(initialBytes) || initialBytes < 16) {
+      throw new CogError("COG_USAGE", `initialBytes must be an integer >= 16, got ${initialBytes}`, { url });
+    }
+    const header = new HeaderReader((offset, length, signal) => source.read(offset, length, { signal }), {
+      initialBytes,
+      size: source.size,
+      url,
+    });
+    try {
+      await header
+        .ensure(0, Math.min(initialBytes, source.size ?? initialBytes), { signal: options.signal, readahead: false })
+        .catch((e: unknown) => {
+          // A file shorter than asked: the header parser says what is wrong with what is there.
+          if (!isCogError(e, "COG_FORMAT")) throw e;
+        });
+      const dataset = await readTiffDataset(header, { limits, url, signal: options.signal });
+      source.stats.headerSize = source.stats.bytes;
+      return new COGReader(source, dataset);
+    } catch (e) {
+      await source.close().catch(() => undefined);
+      if (isCogError(e)) throw e;
+      throw new CogError("COG_FORMAT", `cannot parse file: ${(e as Error).message}`, { url }, { cause: e });
+    }
+  }
+
+  /** URL or path of the file. */
+  get url(): string {
+    return this.source.url;
+  }
+
+  /** Image levels: full resolution first, then overviews by decreasing size. */
+  get ifds(): ImageInfo[] {
+    return this.dataset.images;
+  }
+
+  /** Mask IFDs (NewSubfileType bit 2), full resolution first. */
+  get maskIfds(): ImageInfo[] {
+    return this.dataset.masks;
+  }
+
+  /** The mask IFD of image level `z`, if the file has one. */
+  maskOf(z: number): ImageInfo | undefined {
+    const i = this.dataset.maskOf[z];
+    return i === undefined ? undefined : this.dataset.masks[i];
+  }
+
+  /** Size of the file in bytes, once known (HTTP learns it from the first response). */
+  get fileSize(): number | undefined {
+    return this.source.size;
+  }
+
+  /** Width and height of the full-resolution image. */
+  get width(): number {
+    return this.ifds[0].width;
+  }
+
+  get height(): number {
+    return this.ifds[0].height;
+  }
+
+  /** GDAL-order geotransform, when the file is georeferenced by transform. */
+  get geoTransform(): GeoTransform | undefined {
+    return this.dataset.transform ? [...this.dataset.transform] : undefined;
+  }
+
+  /** `[minX, minY, maxX, maxY]` in the file's CRS. */
+  get bounds(): [number, number, number, number] | undefined {
+    const gt = this.dataset.transform;
+    return gt ? transformBounds(gt, this.width, this.height) : undefined;
+  }
+
+  /** Pixel size `[x, y]` in CRS units (both positive). */
+  get resolution(): [number, number] | undefined {
+    const gt = this.dataset.transform;
+    return gt ? [Math.hypot(gt[1], gt[4]), Math.hypot(gt[2], gt[5])] : undefined;
+  }
+
+  /** Ground control points, when the file has tie points instead of a transform. */
+  get gcps(): Gcp[] {
+    return this.dataset.gcps;
+  }
+
+  /** The coordinate reference system read from the GeoKeys. */
+  get crs(): CrsInfo {
+    return this.dataset.crs;
+  }
+
+  /** EPSG code of the CRS, when the file names one. */
+  get epsg(): number | undefined {
+    return this.dataset.crs.epsg;
+  }
+
+  /** GDAL_NODATA, parsed (NaN and ±Infinity included). */
+  get nodata(): number | undefined {
+    return this.dataset.nodata;
+  }
+
+  /** GDAL_METADATA: dataset items, band scale/offset/description/statistics. */
+  get metadata(): GdalMetadata {
+    return this.dataset.metadata;
+  }
+
+  /** GDAL's structural metadata (ghost area), when present. */
+  get ghost(): GhostArea | undefined {
+    return this.dataset.ghost;
+  }
+
+  /** Byte order of the file. */
+  get littleEndian(): boolean {
+    return this.dataset.tiff.littleEndian;
+  }
+
+  /** True for BigTIFF. */
+  get bigTiff(): boolean {
+    return this.dataset.tiff.bigTiff;
+  }
+
+  /** Problems that did not stop opening (e.g. a broken overview IFD that was skipped). */
+  get warnings(): string[] {
+    return this.dataset.warnings;
+  }
+
+  /** rasterio-style profile of the full-resolution image. */
+  get profile(): Profile {
+    return buildProfile(this.dataset);
+  }
+
+  /** Requests and bytes this reader has cost so far. */
+  get requests(): RequestStats {
+    const s = this.source.stats;
+    return { count: s.count, bytes: s.bytes, ranges: s.ranges.map(([o, l]) => [o, l]), headerSize: s.headerSize };
+  }
+
+  /**
+   * Byte ranges of internal tile (x, y) of level z (0 = full resolution): one range, or one per
+   * band for band-separate files. Loads only the block-array pages it needs; fetches no pixels.
+   *
+   * @example
+   * ```ts
+   * const [range] = await cog.locateTile(3, 5, 0);
+   * console.log(range.offset, range.length);
+   * ```
+   */
+  async locateTile(x: number, y: number, z: number, opts: { signal?: AbortSignal; mask?: boolean } = {}): Promise<BlockRange[]> {
+    const image = opts.mask ? this.maskOf(z) : this.ifds[z];
+    if (image === undefined) {
+      throw new CogError("COG_TILE_OUTSIDE", `level ${z} has no ${opts.mask ? "mask" : "image"}`, { url: this.url, z });
+    }
+    const indices = tileBlockIndices(image, x, y, z);
+    return locateBlocks(this.dataset.ifds[image.ifdIndex], image, indices, opts);
+  }
+
+  /**
+   * Byte counts of every block of an image level (loads the whole TileByteCounts array).
+   *
+   * @example
+   * ```ts
+   * const sizes = await cog.blockByteCounts(cog.ifds[0]);
+   * ```
+   */
+  async blockByteCounts(image: ImageInfo, opts: { signal?: AbortSignal } = {}): Promise<BlockRange[]> {
+    const count = image.tilesAcross * image.tilesDown * (image.planar === 2 ? image.bands : 1);
+    const indices = Array.from({ length: count }, (_, i) => i);
+    return locateBlocks(this.dataset.ifds[image.ifdIndex], image, indices, opts);
+  }
+
+  /** Closes the source (file handle). The reader must not be used afterwards. */
+  async close(): Promise<void> {
+    await this.source.close();
+  }
+}
