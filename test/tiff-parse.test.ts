@@ -171,6 +171,17 @@ describe("IFD chain", () => {
   });
 });
 
+describe("abort", () => {
+  it("an aborted signal stops opening with COG_ABORT before any read", async () => {
+    const source = new RecordingSource(buildTiff({ ifds: [stripImageTags(2, 2, 8)] }).bytes);
+    const controller = new AbortController();
+    controller.abort();
+    const e = await COGReader.open(source, { signal: controller.signal }).catch((err: unknown) => err);
+    expect(isCogError(e, "COG_ABORT")).toBe(true);
+    expect(source.reads).toEqual([]);
+  });
+});
+
 describe("reads while opening", () => {
   it("fetches out-of-line tag values in one batch, never one read per tag", async () => {
     const many: BuildTag[] = Array.from({ length: 40 }, (_, i) => ({ tag: 61000 + i, type: 12, values: [i, i + 0.5, i + 0.25] }));
