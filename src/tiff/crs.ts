@@ -33,6 +33,7 @@ export interface CrsInfo {
   proj4?: string;
   /** Name from the citation keys (`PCSCitation`, `GeogCitation` or `GTCitation`). */
   name?: string;
+  /** `GTModelTypeGeoKey`, or inferred from which CRS code key is set when it is missing. */
   modelType?: "projected" | "geographic" | "geocentric" | "user-defined";
   /** `GTRasterTypeGeoKey`: "area" (PixelIsArea, the default) or "point" (PixelIsPoint). */
   rasterType: "area" | "point";
@@ -178,7 +179,7 @@ function linearUnits(keys: GeoKeys): { name: string; metres: number; proj4: stri
   const size = num(keys, K.ProjLinearUnitSizeGeoKey);
   if (size === undefined || size === 1) return linearUnit(9001);
   if (!(size > 0)) return undefined;
-  return { name: `${fmt(size)} metre`, metres: size, proj4: `+to_meter=${fmt(size)}` };
+  return { name: `unit of ${fmt(size)} m`, metres: size, proj4: `+to_meter=${fmt(size)}` };
 }
 
 /** Projection parameters `ProjCoordTransGeoKey` → [proj name, parameter list]. */
@@ -238,7 +239,8 @@ function projectionParams(keys: GeoKeys, metres: number): string | undefined {
   let spec = METHODS[method];
   if (method === 7) {
     // Mercator: 2SP when a standard parallel is given, else 1SP with a scale factor.
-    spec = num(keys, K.ProjStdParallel1GeoKey) !== undefined ? ["merc", "lat_ts=lat_1 lon_0 x_0 y_0"] : ["merc", "lon_0 k x_0 y_0"];
+    const twoSP = num(keys, K.ProjStdParallel1GeoKey) !== undefined;
+    spec = ["merc", twoSP ? "lat_ts=lat_1 lon_0 x_0 y_0" : "lon_0 k x_0 y_0"];
   } else if (method === 15) {
     // Polar stereographic: variant A (scale at the pole) when the origin latitude is a pole,
     // else variant B with the origin latitude as latitude of true scale.

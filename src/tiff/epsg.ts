@@ -14,71 +14,31 @@ const T0 = "+towgs84=0,0,0,0,0,0,0";
  * `+datum`; the others are written as their ellipsoid, as GDAL does for user-defined CRSs.
  */
 const DATUMS: Record<number, readonly [number, string?]> = {
-  6326: [7030, "WGS84"],
-  6269: [7019, "NAD83"],
-  6267: [7008, "NAD27"],
-  6258: [7019], // ETRS89
-  6167: [7019], // NZGD2000
-  6283: [7019], // GDA94
-  1168: [7019], // GDA2020
-  6140: [7019], // NAD83(CSRS)
-  6171: [7019], // RGF93
-  6619: [7019], // SWEREF99
-  6674: [7019], // SIRGAS 2000
-  6612: [7019], // JGD2000
-  6019: [7019], // unknown datum based on GRS80
-  6148: [7030], // Hartebeesthoek94
-  6230: [7022], // ED50
-  6277: [7001], // OSGB36
-  6314: [7004], // DHDN
-  6312: [7004], // MGI
-  6322: [7043], // WGS 72
-  6284: [7024], // Pulkovo 1942
-  6202: [7003], // AGD66
-  6203: [7003], // AGD84
-  6047: [7048], // GRS80 authalic sphere
+  6326: [7030, "WGS84"], 6269: [7019, "NAD83"], 6267: [7008, "NAD27"],
+  // ETRS89, NZGD2000, GDA94, GDA2020, NAD83(CSRS), RGF93, SWEREF99, SIRGAS 2000, JGD2000, "GRS80"
+  6258: [7019], 6167: [7019], 6283: [7019], 1168: [7019], 6140: [7019], 6171: [7019], 6619: [7019],
+  6674: [7019], 6612: [7019], 6019: [7019],
+  // Hartebeesthoek94, ED50, OSGB36, DHDN, MGI, WGS 72, Pulkovo 1942, AGD66, AGD84, authalic sphere
+  6148: [7030], 6230: [7022], 6277: [7001], 6314: [7004], 6312: [7004], 6322: [7043], 6284: [7024],
+  6202: [7003], 6203: [7003], 6047: [7048],
 };
 
 /** Ellipsoid code → proj4 ellipsoid parameters. */
 const ELLIPSOIDS: Record<number, string> = {
-  7030: "+ellps=WGS84",
-  7019: "+ellps=GRS80",
-  7008: "+ellps=clrk66",
-  7004: "+ellps=bessel",
-  7022: "+ellps=intl",
-  7001: "+ellps=airy",
-  7043: "+ellps=WGS72",
-  7024: "+ellps=krass",
-  7003: "+ellps=aust_SA",
-  7011: "+ellps=clrk80ign",
-  7048: "+R=6371007",
+  7030: "+ellps=WGS84", 7019: "+ellps=GRS80", 7008: "+ellps=clrk66", 7004: "+ellps=bessel",
+  7022: "+ellps=intl", 7001: "+ellps=airy", 7043: "+ellps=WGS72", 7024: "+ellps=krass",
+  7003: "+ellps=aust_SA", 7011: "+ellps=clrk80ign", 7048: "+R=6371007",
 };
 
 /** Geographic CRS code → [datum code, `+towgs84` GDAL adds when exporting the EPSG CRS itself]. */
 const GEOGRAPHIC: Record<number, readonly [number, string?]> = {
-  4326: [6326],
-  4269: [6269],
-  4267: [6267],
-  4258: [6258, T0],
-  4167: [6167, T0],
-  4283: [6283],
-  7844: [1168],
-  4617: [6140],
-  4171: [6171, T0],
-  4619: [6619, T0],
-  4674: [6674, T0],
-  4612: [6612, T0],
-  4019: [6019],
-  4148: [6148, T0],
-  4230: [6230],
-  4277: [6277],
+  4326: [6326], 4269: [6269], 4267: [6267], 4283: [6283], 7844: [1168], 4617: [6140], 4019: [6019],
+  4258: [6258, T0], 4167: [6167, T0], 4171: [6171, T0], 4619: [6619, T0], 4674: [6674, T0],
+  4612: [6612, T0], 4148: [6148, T0],
+  4230: [6230], 4277: [6277], 4322: [6322], 4202: [6202], 4203: [6203], 4047: [6047],
   4314: [6314, "+towgs84=598.1,73.7,418.2,0.202,0.045,-2.455,6.7"],
   4312: [6312, "+towgs84=577.326,90.129,463.919,5.137,1.474,5.297,2.4232"],
-  4322: [6322],
   4284: [6284, "+towgs84=25,-141,-78.5,0,0.35,0.736,0"],
-  4202: [6202],
-  4203: [6203],
-  4047: [6047],
 };
 
 const WEB_MERCATOR =
@@ -264,18 +224,8 @@ export function namedEllipsoid(a: number, rf: number): string | undefined {
 
 /** Prime meridian code → PROJ name. */
 const PRIME_MERIDIANS: Record<number, string> = {
-  8902: "lisbon",
-  8903: "paris",
-  8904: "bogota",
-  8905: "madrid",
-  8906: "rome",
-  8907: "bern",
-  8908: "jakarta",
-  8909: "ferro",
-  8910: "brussels",
-  8911: "stockholm",
-  8912: "athens",
-  8913: "oslo",
+  8902: "lisbon", 8903: "paris", 8904: "bogota", 8905: "madrid", 8906: "rome", 8907: "bern",
+  8908: "jakarta", 8909: "ferro", 8910: "brussels", 8911: "stockholm", 8912: "athens", 8913: "oslo",
 };
 
 /**
