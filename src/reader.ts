@@ -11,6 +11,10 @@ import type { GdalMetadata } from "./tiff/gdal-metadata.js";
 import { transformBounds, type Gcp, type GeoTransform } from "./tiff/georef.js";
 import type { GhostArea } from "./tiff/ghost.js";
 import type { ImageInfo } from "./tiff/image.js";
+import { decodeTile } from "./raster/decode-tile.js";
+import { emptyTile } from "./raster/empty-tile.js";
+import { fetchTile } from "./raster/fetch-tile.js";
+import type { Raster } from "./raster/raster.js";
 
 /**
  * Reads a Cloud-Optimized GeoTIFF (or any TIFF/BigTIFF) over byte ranges.
@@ -194,6 +198,30 @@ export class COGReader {
     }
     const indices = tileBlockIndices(image, x, y, z);
     return locateBlocks(this.dataset.ifds[image.ifdIndex], image, indices, opts);
+  }
+
+  /**
+   * Internal tile (x, y) of image level z (0 = full resolution, 1… = overviews by decreasing
+   * size), decoded: a band-sequential {@link Raster} of the full tile size (edge tiles too; a
+   * strip is a tile of width × RowsPerStrip and x is 0), with `mask` when the file has an internal
+   * mask, alpha or nodata. A tile outside the grid is filled with nodata (or 0) with mask 0 when
+   * `boundless` (the default), else `COG_TILE_OUTSIDE`. Sparse tiles cost no request.
+   *
+   * @example
+   * ```ts
+   * const tile = await cog.getTile(0, 0, 0);
+   * console.log(tile.width, tile.height, tile.bands, tile.dtype, tile.data.length);
+   * ```
+   */
+  async getTile(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean } = {}): Promise<Raster> {
+    const image = this.ifds[z];
+    const inside = image !== undefined && x >= 0 && y >= 0 && x < image.tilesAcross && y < image.tilesDown;
+    if (!inside && image !== undefined && (opts.boundless ?? true) && Number.isInteger(x) && Number.isInteger(y)) {
+      return emptyTile(this.dataset, image);
+    }
+    const read = (offset: number, length: number, signal?: AbortSignal) => this.source.read(offset, length, { signal });
+    const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url });
+    return decodeTile(this.dataset, fetched, this.url);
   }
 
   /**

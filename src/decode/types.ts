@@ -41,6 +41,12 @@ export interface BlockInfo {
    * produce more (decompression bombs) and report less as a truncated block.
    */
   expectedBytes: number;
+  /**
+   * Bytes that hold the rows lying inside the image (fewer than `expectedBytes` for a bottom edge
+   * tile). Some writers stop an edge tile there; decoding that much is accepted and the rest is
+   * zero-filled, as libtiff does for PackBits. Defaults to `expectedBytes`.
+   */
+  minBytes?: number;
   /** Where the block is, for error messages (url, ifd, x, y, offset). */
   context: CogErrorContext;
 }

@@ -1,0 +1,24 @@
+import { CogError } from "../errors.js";
+import type { DType } from "../tiff/dtype.js";
+import { getCodec } from "./registry.js";
+import { blockValues, type TypedArray } from "./samples.js";
+import type { BlockInfo } from "./types.js";
+
+/**
+ * Decodes one block: codec, then predictor and byte order, then sample unpacking. Pure CPU work
+ * on bytes already fetched. A block that decodes to fewer bytes than it should is corrupt
+ * (`COG_FORMAT`); one that would decode to more is refused by the codec (`COG_LIMIT`).
+ *
+ * @example
+ * ```ts
+ * const values = await decodeBlock(compressed, block, "uint16"); // Uint16Array, pixel-interleaved
+ * ```
+ */
+export async function decodeBlock(bytes: Uint8Array, block: BlockInfo, dtype: DType): Promise<TypedArray> {
+  const codec = await getCodec(block.compression, block.context);
+  const decoded = await codec(bytes, block);
+  if (decoded.byteLength < (block.minBytes ?? block.expectedBytes)) {
+    throw new CogError("COG_FORMAT", `block decoded to ${decoded.byteLength} bytes, ${block.expectedBytes} expected`, block.context);
+  }
+  return blockValues(decoded, block, dtype);
+}

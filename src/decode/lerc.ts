@@ -1,0 +1,133 @@
+import { CogError } from "../errors.js";
+import { decodeDeflate } from "./deflate.js";
+import type { BlockInfo, Codec } from "./types.js";
+import { decodeZstd } from "./zstd.js";
+
+type LercModule = typeof import("lerc");
+type Pixels = import("lerc").PixelTypedArray;
+
+const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+let lercModule: Promise<LercModule> | undefined;
+
+/**
+ * Loads the `lerc` package and its WASM once, on first use. The package finds its own
+ * `lerc-wasm.wasm` beside its script: in Node it reads it with `fs.readFileSync` (no fetch),
+ * in browsers it fetches `new URL("lerc-wasm.wasm", import.meta.url)`, which bundlers such as
+ * Vite and webpack 5 rewrite to the emitted asset. A failed load is not cached.
+ */
+function loadLerc(): Promise<LercModule> {
+  lercModule ??= import("lerc").then(async (lerc) => {
+    await lerc.load();
+    return lerc;
+  });
+  lercModule.catch(() => {
+    lercModule = undefined;
+  });
+  return lercModule;
+}
+
+/**
+ * Compression 34887 (LERC, Esri's Limited Error Raster Compression), decoded by the `lerc`
+ * package (WASM). LercParameters (tag 50674) `[version, additional]` says whether the blob was
+ * then deflated (1) or zstd-compressed (2); that is undone first, with the codecs of this folder.
+ *
+ * LERC returns typed arrays in host byte order, one per band (and `depth` values per pixel);
+ * they are turned into the contract's bytes: pixel-interleaved, in the FILE's byte order.
+ * LERC's valid-pixel mask is otherwise dropped for now, as the block contract has no place for
+ * it: like libtiff (tif_lerc.c), invalid float pixels become NaN, and for 8-bit blocks whose
+ * blob has one band fewer than the block the mask becomes the alpha band (0/255); invalid
+ * integer pixels keep what LERC wrote (0). GDAL then shows them as nodata, if the file has one.
+ *
+ * @example
+ * ```ts
+ * import { decodeLerc } from "./lerc.js";
+ * const pixels = await decodeLerc(compressed, { ...block, lercParameters: [4, 2] }); // LERC_ZSTD
+ * ```
+ */
+export const decodeLerc: Codec = async (bytes, block) => {
+  const lerc = await loadLerc();
+  const blob = await unwrap(bytes, block);
+  let decoded: import("lerc").LercData;
+  try {
+    decoded = lerc.decode(blob, { returnInterleaved: true });
+  } catch (e) {
+    throw new CogError("COG_FORMAT", `corrupt LERC blob: ${(e as Error).message}`, block.context, { cause: e });
+  }
+  const { width, height, pixels, depthCount } = decoded;
+  const perPixel = pixels.length * depthCount;
+  const size = pixels[0]?.BYTES_PER_ELEMENT ?? 0;
+  const alpha = size === 1 && block.samples > 1 && perPixel === block.samples - 1;
+  if (width !== block.width || size * 8 !== block.bitsPerSample || (perPixel !== block.samples && !alpha)) {
+    const got = `${width}x${height}x${perPixel} ${decoded.pixelType}`;
+    const want = `${block.width}x${block.height}x${block.samples} ${block.bitsPerSample}-bit`;
+    throw new CogError("COG_FORMAT", `LERC blob is ${got}, block is ${want}`, block.context);
+  }
+  const count = width * height * block.samples;
+  if (count * size > block.expectedBytes) {
+    throw new CogError("COG_LIMIT", `LERC blob decodes to ${count * size} bytes, ${block.expectedBytes} expected`, {
+      ...block.context,
+      limit: "expectedBytes",
+    });
+  }
+  const values = interleave(pixels, depthCount, block.samples, width * height);
+  if (alpha) fillAlpha(values as Uint8Array, decoded.mask, block.samples);
+  if (block.sampleFormat === 3) fillNaN(values, decoded, block.samples);
+  return toFileOrder(values, block.littleEndian);
+};
+
+/** Undoes LercParameters' additional compression, bounding the blob to twice the block size. */
+async function unwrap(bytes: Uint8Array, block: BlockInfo): Promise<Uint8Array> {
+  const additional = block.lercParameters?.[1] ?? 0;
+  if (additional === 0) return bytes;
+  const inner = { ...block, expectedBytes: 2 * block.expectedBytes + 4096 };
+  if (additional === 1) return decodeDeflate(bytes, inner);
+  if (additional === 2) return decodeZstd(bytes, inner);
+  throw new CogError("COG_UNSUPPORTED", `LERC additional compression ${additional} is not supported`, { ...block.context, tag: 50674 });
+}
+
+/** One typed array of `samples` values per pixel, from LERC's bands × depth layout. */
+function interleave(pixels: Pixels[], depth: number, samples: number, n: number): Pixels {
+  if (pixels.length === 1 && depth === samples) return pixels[0];
+  const Ctor = pixels[0].constructor as new (length: number) => Pixels;
+  const out = new Ctor(n * samples);
+  for (let b = 0; b < pixels.length; b++) {
+    const src = pixels[b];
+    for (let i = 0; i < n; i++) {
+      for (let d = 0; d < depth; d++) out[i * samples + b * depth + d] = src[i * depth + d];
+    }
+  }
+  return out;
+}
+
+/** libtiff: the LERC mask of an 8-bit block with one band fewer is its alpha band. */
+function fillAlpha(values: Uint8Array, mask: Uint8Array | null, samples: number): void {
+  const n = values.length / samples;
+  for (let i = 0; i < n; i++) values[i * samples + samples - 1] = mask === null || mask[i] ? 255 : 0;
+}
+
+/** libtiff: invalid float pixels are NaN (one mask for all bands, or one per band). */
+function fillNaN(values: Pixels, decoded: import("lerc").LercData, samples: number): void {
+  const masks = decoded.bandMasks ?? (decoded.mask ? [decoded.mask] : []);
+  const perBand = masks.length > 1;
+  for (let m = 0; m < masks.length; m++) {
+    const mask = masks[m];
+    for (let i = 0; i < mask.length; i++) {
+      if (mask[i] !== 0) continue;
+      if (perBand) values[i * samples + m] = NaN;
+      else values.fill(NaN, i * samples, i * samples + samples);
+    }
+  }
+}
+
+/** The bytes of `values` in the file's byte order (a view when that is the host's). */
+function toFileOrder(values: Pixels, littleEndian: boolean): Uint8Array {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const size = values.BYTES_PER_ELEMENT;
+  if (size === 1 || littleEndian === HOST_LITTLE) return bytes;
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i += size) {
+    for (let k = 0; k < size; k++) out[i + k] = bytes[i + size - 1 - k];
+  }
+  return out;
+}

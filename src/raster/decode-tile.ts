@@ -1,0 +1,79 @@
+import { CogError, type CogErrorContext } from "../errors.js";
+import { decodeBlock } from "../decode/block.js";
+import { allocateFilled, componentsOf, type TypedArray } from "../decode/samples.js";
+import { blockInfo } from "../decode/block-info.js";
+import type { TiffDataset } from "../tiff/dataset.js";
+import type { ImageInfo } from "../tiff/image.js";
+import { TAG } from "../tiff/tags.js";
+import type { FetchedTile } from "./fetch-tile.js";
+import { tileMask } from "./mask.js";
+import type { Raster } from "./raster.js";
+
+/**
+ * Decodes a fetched tile into a band-sequential {@link Raster} of the full tile size, with its
+ * mask (internal mask, else alpha, else nodata) and, for palette images, the colormap. CPU work
+ * only: no I/O.
+ *
+ * @example
+ * ```ts
+ * const raster = await decodeTile(cog.dataset, await fetchTile(cog.dataset, read, { x: 0, y: 0, z: 0 }));
+ * ```
+ */
+export async function decodeTile(dataset: TiffDataset, tile: FetchedTile, url?: string): Promise<Raster> {
+  const { image } = tile;
+  const ifd = dataset.ifds[image.ifdIndex];
+  const context: CogErrorContext = { url, ifd: image.ifdIndex, x: tile.x, y: tile.y, z: tile.z };
+  if (image.photometric === "ycbcr" && image.compression !== "jpeg") {
+    throw new CogError("COG_UNSUPPORTED", "YCbCr pixels without JPEG compression", context);
+  }
+  const width = image.tileWidth;
+  const height = image.tileHeight;
+  const comps = componentsOf(image.dtype);
+  const data = allocateFilled(image.dtype, width * height * image.bands * comps, dataset.nodata ?? 0);
+  const planes = image.planar === 2 ? image.bands : 1;
+  const samples = image.planar === 2 ? 1 : image.bands;
+  const rows = image.tiled ? height : Math.min(height, image.height - tile.y * height);
+  const sparse = new Array<boolean>(planes).fill(false);
+  await Promise.all(
+    tile.blocks.map(async (bytes, plane) => {
+      if (bytes === undefined) {
+        sparse[plane] = true;
+        return;
+      }
+      const validRows = Math.min(rows, image.height - tile.y * height);
+      const block = blockInfo(image, ifd, dataset.tiff.littleEndian, { samples, rows, validRows, context: { ...context, offset: tile.ranges[plane].offset } });
+      const values = await decodeBlock(bytes, block, image.dtype);
+      scatter(values, data, { width, rows, height, samples, comps, firstBand: plane });
+    }),
+  );
+  const raster: Raster = { width, height, bands: image.bands, dtype: image.dtype, data };
+  if (dataset.nodata !== undefined) raster.nodata = dataset.nodata;
+  if (image.photometric === "palette") raster.colormap = Uint16Array.from(ifd.numbers(TAG.ColorMap) ?? []);
+  const mask = await tileMask(dataset, tile, raster, { sparse, rows, littleEndian: dataset.tiff.littleEndian, context });
+  if (mask !== undefined) raster.mask = mask;
+  return raster;
+}
+
+/** Copies pixel-interleaved block values into band-sequential raster data. */
+function scatter(
+  values: TypedArray,
+  data: TypedArray,
+  g: { width: number; rows: number; height: number; samples: number; comps: number; firstBand: number },
+): void {
+  const { width, rows, height, samples, comps, firstBand } = g;
+  const bandSize = width * height * comps;
+  const src = values as unknown as number[];
+  const dst = data as unknown as number[];
+  const pixels = width * rows;
+  if (samples === 1) {
+    (data as Uint8Array).set(values.subarray(0, pixels * comps) as Uint8Array, firstBand * bandSize);
+    return;
+  }
+  // Hot loop: de-interleave samples (and complex pairs) band by band.
+  for (let s = 0; s < samples; s++) {
+    const base = (firstBand + s) * bandSize;
+    for (let p = 0; p < pixels; p++) {
+      for (let c = 0; c < comps; c++) dst[base + p * comps + c] = src[(p * samples + s) * comps + c];
+    }
+  }
+}
