@@ -6,7 +6,7 @@ import { RecordingSource } from "./helpers/recording-source.js";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 const BIG = fixture("uint8_1band_40000x40000_sparse_deflate_block256_ovr8.tif");
-const MEDIUM = fixture("uint8_1band_8192x8192_deflate_block128_ovr6.tif");
+const MEDIUM = fixture("uint8_1band_6144x6144_deflate_block128_ovr6.tif");
 
 /** A source that, like HTTP before its first response, does not know the file size. */
 function unsized(path: string): RecordingSource {
@@ -28,7 +28,7 @@ async function headerEnd(path: string): Promise<number> {
 describe("opening costs", () => {
   it.each([
     ["fixture, 24,649-tile level", BIG],
-    ["fixture, 4,096-tile level", MEDIUM],
+    ["fixture, 2,304-tile level", MEDIUM],
     ["fixture, sample COG", new URL("../examples/data/sample_cog.tif", import.meta.url).pathname],
     ["corpus, rasterio cogeo", corpusFile("rasterio/rasterio__cogeo.tif")],
     ["corpus, rio-tiler cog_world", corpusFile("rio-tiler/rio-tiler__cog_world.tif")],
