@@ -2,6 +2,7 @@ import { CogError, throwIfAborted } from "../errors.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "../locate/blocks.js";
 import type { TiffDataset } from "../tiff/dataset.js";
 import type { ImageInfo } from "../tiff/image.js";
+import { mergeRanges } from "../io/merge-ranges.js";
 
 /** Reads bytes from the source. */
 export type ReadBytes = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
@@ -52,10 +53,11 @@ export async function fetchTile(
     locate(dataset, image, x, y, z, opts.signal),
     mask === undefined ? undefined : locate(dataset, mask, x, y, z, opts.signal),
   ]);
-  const fetchAll = (rs: BlockRange[] | undefined) =>
-    rs === undefined ? undefined : Promise.all(rs.map((r) => fetchBlock(read, r, { ...opts, ifd: image.ifdIndex, x, y, z })));
-  const [blocks, maskBlocks] = await Promise.all([fetchAll(ranges), fetchAll(maskRanges)]);
-  return { x, y, z, image, ranges, blocks: blocks ?? [], mask, maskRanges, maskBlocks };
+  const all = [...ranges, ...(maskRanges ?? [])];
+  const bytes = await fetchBlocks(read, all, { ...opts, ifd: image.ifdIndex, x, y, z });
+  const blocks = bytes.slice(0, ranges.length);
+  const maskBlocks = maskRanges === undefined ? undefined : bytes.slice(ranges.length);
+  return { x, y, z, image, ranges, blocks, mask, maskRanges, maskBlocks };
 }
 
 async function locate(dataset: TiffDataset, image: ImageInfo, x: number, y: number, z: number, signal?: AbortSignal): Promise<BlockRange[]> {
@@ -63,21 +65,40 @@ async function locate(dataset: TiffDataset, image: ImageInfo, x: number, y: numb
   return locateBlocks(dataset.ifds[image.ifdIndex], image, indices, { signal });
 }
 
-async function fetchBlock(
+/**
+ * Bytes that may separate an image block from its mask block and still be fetched with it:
+ * GDAL's COG layout puts a 4-byte trailer and a 4-byte leader between them
+ * (MASK_INTERLEAVED_WITH_IMAGERY=YES), so image and mask come in one request.
+ */
+const BLOCK_MERGE_GAP = 16;
+
+/** Fetches blocks, merging close ones into one request; sparse blocks cost nothing. */
+async function fetchBlocks(
   read: ReadBytes,
-  range: BlockRange,
+  ranges: BlockRange[],
   ctx: { signal?: AbortSignal; url?: string; ifd: number; x: number; y: number; z: number },
-): Promise<Uint8Array | undefined> {
-  if (range.offset === 0 || range.length === 0) return undefined;
-  throwIfAborted(ctx.signal, { url: ctx.url });
-  const bytes = await read(range.offset, range.length, ctx.signal);
-  if (bytes.byteLength < range.length) {
-    const { signal: _signal, ...context } = ctx;
-    throw new CogError("COG_FORMAT", `block is cut short: ${bytes.byteLength} of ${range.length} bytes in the file`, {
-      ...context,
-      offset: range.offset,
-      length: range.length,
-    });
-  }
-  return bytes;
+): Promise<Array<Uint8Array | undefined>> {
+  const stored = ranges.map((r, i) => ({ r, i })).filter(({ r }) => r.offset !== 0 && r.length !== 0);
+  const requests = mergeRanges(stored.map(({ r }) => [r.offset, r.length] as const), { maxGap: BLOCK_MERGE_GAP });
+  const out = new Array<Uint8Array | undefined>(ranges.length);
+  const { signal, ...context } = ctx;
+  await Promise.all(
+    requests.map(async (req) => {
+      throwIfAborted(signal, { url: ctx.url });
+      const bytes = await read(req.offset, req.length, signal);
+      for (const m of req.members) {
+        const { r, i } = stored[m];
+        const start = r.offset - req.offset;
+        if (bytes.byteLength < start + r.length) {
+          throw new CogError("COG_FORMAT", `block is cut short: ${Math.max(0, bytes.byteLength - start)} of ${r.length} bytes in the file`, {
+            ...context,
+            offset: r.offset,
+            length: r.length,
+          });
+        }
+        out[i] = bytes.subarray(start, start + r.length);
+      }
+    }),
+  );
+  return out;
 }
