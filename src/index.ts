@@ -18,3 +18,7 @@ export type { CrsInfo } from "./tiff/crs.js";
 export type { BlockRange } from "./locate/blocks.js";
 export { TAG } from "./tiff/tags.js";
 export { checkCogLayout, type CogLayoutReport } from "./cog-layout.js";
+export type { Raster } from "./raster/raster.js";
+export type { TypedArray } from "./decode/samples.js";
+export type { BlockInfo, Codec } from "./decode/types.js";
+export { registerCodec, type CodecLoader } from "./decode/registry.js";
