@@ -61,7 +61,7 @@ describe("getTile request costs", () => {
     expect(source.reads.length).toBe(before);
     expect(tile.mask?.every((m) => m === 0)).toBe(true);
     expect(cog.nodata).toBe(1);
-    expect(Array.from(tile.data).every((v) => v === 1)).toBe(true);
+    expect(Array.from(tile.data as Uint8Array).every((v) => v === 1)).toBe(true);
   });
 
   it("a sparse tile of a 40000x40000 COG reads only block-array pages, no pixel data", async () => {
