@@ -88,7 +88,7 @@ describe("cogread info over HTTP", () => {
 
 describe("the README's first command", () => {
   it("the built CLI prints the sample's info", async () => {
-    expect(existsSync(BIN), "dist/ is missing: `npm ci` builds it through the prepare script").toBe(true);
+    expect(existsSync(BIN), "dist/ is missing: `npm install` builds it through the prepare script").toBe(true);
     const { stdout } = await promisify(execFile)(process.execPath, [BIN, "info", SAMPLE], { timeout: 15_000 });
     expect(stdout).toContain("size: 1024 x 768, 3 bands, uint8");
     expect(stdout).toMatch(/^requests: 1, bytes: 16384$/m);

@@ -19,8 +19,12 @@ function unsized(path: string): RecordingSource {
 async function headerEnd(path: string): Promise<number> {
   const cog = await COGReader.open(path);
   let min = Number.POSITIVE_INFINITY;
-  for (const img of [...cog.ifds, ...cog.maskIfds]) {
-    for (const b of await cog.blockByteCounts(img)) if (b.offset > 0 && b.offset < min) min = b.offset;
+  try {
+    for (const img of [...cog.ifds, ...cog.maskIfds]) {
+      for (const b of await cog.blockByteCounts(img)) if (b.offset > 0 && b.offset < min) min = b.offset;
+    }
+  } finally {
+    await cog.close();
   }
   return Number.isFinite(min) ? min : readFileSync(path).byteLength;
 }
