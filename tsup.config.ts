@@ -2,14 +2,15 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", "decode/worker": "src/decode/worker.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
     clean: true,
+    shims: true,
     target: "node20",
     platform: "neutral",
-    external: ["node:fs", "node:fs/promises", "node:zlib", "node:url", "undici", "proj4"],
+    external: ["node:fs", "node:fs/promises", "node:zlib", "node:url", "node:os", "node:worker_threads", "undici", "proj4"],
   },
   {
     entry: { "cli/main": "src/cli/bin.ts" },

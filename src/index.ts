@@ -22,3 +22,4 @@ export type { Raster } from "./raster/raster.js";
 export type { TypedArray } from "./decode/samples.js";
 export type { BlockInfo, Codec } from "./decode/types.js";
 export { registerCodec, type CodecLoader } from "./decode/registry.js";
+export { createDecodePool, type DecodePool } from "./decode/worker-pool.js";

@@ -1,3 +1,5 @@
+import type { DecodePool } from "./decode/worker-pool.js";
+
 /**
  * Safety limits applied while parsing untrusted files. Exceeding one throws `COG_LIMIT`.
  *
@@ -49,6 +51,8 @@ export interface OpenOptions {
   headers?: Record<string, string>;
   /** Cancels opening. */
   signal?: AbortSignal;
+  /** Decode blocks on worker threads ({@link createDecodePool}); default: on the calling thread. */
+  decodePool?: DecodePool;
 }
 
 /** Default size of the first read. */

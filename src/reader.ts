@@ -32,6 +32,7 @@ export class COGReader {
     private readonly source: CountingSource,
     /** Parsed header: IFDs, levels, masks, geo metadata. Advanced use. */
     readonly dataset: TiffDataset,
+    private readonly options: OpenOptions,
   ) {}
 
   /**
@@ -65,7 +66,7 @@ export class COGReader {
         });
       const dataset = await readTiffDataset(header, { limits, url, signal: options.signal });
       source.stats.headerSize = source.stats.bytes;
-      return new COGReader(source, dataset);
+      return new COGReader(source, dataset, options);
     } catch (e) {
       await source.close().catch(() => undefined);
       if (isCogError(e)) throw e;
@@ -221,7 +222,8 @@ export class COGReader {
     }
     const read = (offset: number, length: number, signal?: AbortSignal) => this.source.read(offset, length, { signal });
     const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url });
-    return decodeTile(this.dataset, fetched, this.url);
+    const pool = this.options.decodePool;
+    return decodeTile(this.dataset, fetched, { url: this.url, decode: pool ? (b, i, d) => pool.decode(b, i, d) : undefined });
   }
 
   /**

@@ -5,6 +5,16 @@ import { blockValues, type TypedArray } from "./samples.js";
 import type { BlockInfo } from "./types.js";
 
 /**
+ * Decodes one block into values: {@link decodeBlock}, or a worker pool's `decode`.
+ *
+ * @example
+ * ```ts
+ * const decode: DecodeFn = pool ? pool.decode : decodeBlock;
+ * ```
+ */
+export type DecodeFn = (bytes: Uint8Array, block: BlockInfo, dtype: DType) => Promise<TypedArray>;
+
+/**
  * Decodes one block: codec, then predictor and byte order, then sample unpacking. Pure CPU work
  * on bytes already fetched. A block that decodes to fewer bytes than it should is corrupt
  * (`COG_FORMAT`); one that would decode to more is refused by the codec (`COG_LIMIT`).

@@ -1,5 +1,5 @@
 import { CogError, type CogErrorContext } from "../errors.js";
-import { decodeBlock } from "../decode/block.js";
+import { decodeBlock, type DecodeFn } from "../decode/block.js";
 import { allocateFilled, componentsOf, type TypedArray } from "../decode/samples.js";
 import { blockInfo } from "../decode/block-info.js";
 import type { TiffDataset } from "../tiff/dataset.js";
@@ -19,7 +19,13 @@ import type { Raster } from "./raster.js";
  * const raster = await decodeTile(cog.dataset, await fetchTile(cog.dataset, read, { x: 0, y: 0, z: 0 }));
  * ```
  */
-export async function decodeTile(dataset: TiffDataset, tile: FetchedTile, url?: string): Promise<Raster> {
+export async function decodeTile(
+  dataset: TiffDataset,
+  tile: FetchedTile,
+  opts: { url?: string; decode?: DecodeFn } = {},
+): Promise<Raster> {
+  const { url } = opts;
+  const decode = opts.decode ?? decodeBlock;
   const { image } = tile;
   const ifd = dataset.ifds[image.ifdIndex];
   const context: CogErrorContext = { url, ifd: image.ifdIndex, x: tile.x, y: tile.y, z: tile.z };
@@ -42,14 +48,14 @@ export async function decodeTile(dataset: TiffDataset, tile: FetchedTile, url?: 
       }
       const validRows = Math.min(rows, image.height - tile.y * height);
       const block = blockInfo(image, ifd, dataset.tiff.littleEndian, { samples, rows, validRows, context: { ...context, offset: tile.ranges[plane].offset } });
-      const values = await decodeBlock(bytes, block, image.dtype);
+      const values = await decode(bytes, block, image.dtype);
       scatter(values, data, { width, rows, height, samples, comps, firstBand: plane });
     }),
   );
   const raster: Raster = { width, height, bands: image.bands, dtype: image.dtype, data };
   if (dataset.nodata !== undefined) raster.nodata = dataset.nodata;
   if (image.photometric === "palette") raster.colormap = Uint16Array.from(ifd.numbers(TAG.ColorMap) ?? []);
-  const mask = await tileMask(dataset, tile, raster, { sparse, rows, littleEndian: dataset.tiff.littleEndian, context });
+  const mask = await tileMask(dataset, tile, raster, { sparse, rows, littleEndian: dataset.tiff.littleEndian, context, decode });
   if (mask !== undefined) raster.mask = mask;
   return raster;
 }

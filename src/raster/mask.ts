@@ -1,5 +1,5 @@
 import { CogError, type CogErrorContext } from "../errors.js";
-import { decodeBlock } from "../decode/block.js";
+import { decodeBlock, type DecodeFn } from "../decode/block.js";
 import type { TiffDataset } from "../tiff/dataset.js";
 import { blockInfo } from "../decode/block-info.js";
 import type { FetchedTile } from "./fetch-tile.js";
@@ -20,7 +20,7 @@ export async function tileMask(
   dataset: TiffDataset,
   tile: FetchedTile,
   raster: Raster,
-  opts: { sparse: boolean[]; rows: number; littleEndian: boolean; context: CogErrorContext },
+  opts: { sparse: boolean[]; rows: number; littleEndian: boolean; context: CogErrorContext; decode?: DecodeFn },
 ): Promise<Uint8Array | undefined> {
   const pixels = raster.width * raster.height;
   const image = tile.image;
@@ -45,7 +45,7 @@ async function internalMask(
   dataset: TiffDataset,
   tile: FetchedTile,
   pixels: number,
-  opts: { rows: number; littleEndian: boolean; context: CogErrorContext },
+  opts: { rows: number; littleEndian: boolean; context: CogErrorContext; decode?: DecodeFn },
 ): Promise<Uint8Array> {
   const maskImage = tile.mask!;
   if (maskImage.tileWidth !== tile.image.tileWidth || maskImage.tileHeight !== tile.image.tileHeight) {
@@ -61,7 +61,7 @@ async function internalMask(
     validRows: Math.min(opts.rows, maskImage.height - tile.y * maskImage.tileHeight),
     context: { ...opts.context, ifd: maskImage.ifdIndex, offset: tile.maskRanges![0].offset },
   });
-  const values = await decodeBlock(bytes, block, maskImage.dtype);
+  const values = await (opts.decode ?? decodeBlock)(bytes, block, maskImage.dtype);
   const n = Math.min(values.length, pixels);
   for (let i = 0; i < n; i++) out[i] = values[i] ? 255 : 0;
   return out;
