@@ -23,3 +23,4 @@ export type { TypedArray } from "./decode/samples.js";
 export type { BlockInfo, Codec } from "./decode/types.js";
 export { registerCodec, type CodecLoader } from "./decode/registry.js";
 export { createDecodePool, type DecodePool } from "./decode/worker-pool.js";
+export type { PixelWindow } from "./raster/mosaic.js";

@@ -15,6 +15,7 @@ import { decodeTile } from "./raster/decode-tile.js";
 import { emptyTile } from "./raster/empty-tile.js";
 import { fetchTile } from "./raster/fetch-tile.js";
 import type { Raster } from "./raster/raster.js";
+import { mosaic, tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
 
 /**
  * Reads a Cloud-Optimized GeoTIFF (or any TIFF/BigTIFF) over byte ranges.
@@ -224,6 +225,30 @@ export class COGReader {
     const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url });
     const pool = this.options.decodePool;
     return decodeTile(this.dataset, fetched, { url: this.url, decode: pool ? (b, i, d) => pool.decode(b, i, d) : undefined });
+  }
+
+  /**
+   * An integer pixel window of level z, read from the tiles it touches (fetched in parallel) into
+   * one band-sequential raster with a mask. Parts outside the level are nodata (or 0) with mask 0.
+   *
+   * @example
+   * ```ts
+   * const r = await cog.readWindow({ x: 100, y: 100, width: 512, height: 512 }, 0);
+   * ```
+   */
+  async readWindow(win: PixelWindow, z = 0, opts: { signal?: AbortSignal } = {}): Promise<Raster> {
+    const image = this.ifds[z];
+    if (image === undefined) throw new CogError("COG_TILE_OUTSIDE", `level ${z} does not exist`, { url: this.url, z });
+    if (![win.x, win.y, win.width, win.height].every(Number.isInteger) || win.width <= 0 || win.height <= 0) {
+      throw new CogError("COG_USAGE", `pixel window must be integers with a positive size, got ${JSON.stringify(win)}`, { url: this.url });
+    }
+    const tiles = new Map<string, Raster>();
+    await Promise.all(
+      tilesForWindow(image, win).map(async ([tx, ty]) => {
+        tiles.set(`${tx},${ty}`, await this.getTile(tx, ty, z, opts));
+      }),
+    );
+    return mosaic(image, win, tiles, { fill: this.nodata ?? 0, nodata: this.nodata });
   }
 
   /**

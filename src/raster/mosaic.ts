@@ -1,0 +1,80 @@
+import { allocateFilled, componentsOf } from "../decode/samples.js";
+import type { ImageInfo } from "../tiff/image.js";
+import type { Raster } from "./raster.js";
+
+/**
+ * An integer pixel window of an image level: columns `x … x+width-1`, rows `y … y+height-1`.
+ * It may reach outside the level (boundless reads).
+ *
+ * @example
+ * ```ts
+ * const win: PixelWindow = { x: -10, y: 0, width: 256, height: 256 };
+ * ```
+ */
+export interface PixelWindow {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The tiles `(tx, ty)` of `image` that a pixel window touches, row by row (pure).
+ *
+ * @example
+ * ```ts
+ * tilesForWindow(cog.ifds[0], { x: 250, y: 0, width: 10, height: 10 }); // [[0, 0], [1, 0]] with 256 px tiles
+ * ```
+ */
+export function tilesForWindow(image: ImageInfo, win: PixelWindow): Array<[number, number]> {
+  const x0 = Math.max(0, Math.floor(win.x / image.tileWidth));
+  const y0 = Math.max(0, Math.floor(win.y / image.tileHeight));
+  const x1 = Math.min(image.tilesAcross - 1, Math.floor((win.x + win.width - 1) / image.tileWidth));
+  const y1 = Math.min(image.tilesDown - 1, Math.floor((win.y + win.height - 1) / image.tileHeight));
+  const out: Array<[number, number]> = [];
+  for (let ty = y0; ty <= y1; ty++) for (let tx = x0; tx <= x1; tx++) out.push([tx, ty]);
+  return out;
+}
+
+/**
+ * Copies decoded tiles into one raster covering `win`. Pixels outside the level get `fill` and
+ * mask 0; inside, the tiles' masks (255 where a tile has none). The result always has a mask.
+ *
+ * @example
+ * ```ts
+ * const tiles = new Map([["0,0", await cog.getTile(0, 0, 0)]]);
+ * const raster = mosaic(cog.ifds[0], win, tiles, { fill: 0 });
+ * ```
+ */
+export function mosaic(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<string, Raster>, opts: { fill: number; nodata?: number }): Raster {
+  const comps = componentsOf(image.dtype);
+  const pixels = win.width * win.height;
+  const data = allocateFilled(image.dtype, pixels * image.bands * comps, opts.fill);
+  const mask = new Uint8Array(pixels);
+  for (const [key, tile] of tiles) {
+    const [tx, ty] = key.split(",").map(Number);
+    const ox = tx * image.tileWidth;
+    const oy = ty * image.tileHeight;
+    // The part of the tile inside both the level and the window.
+    const cx0 = Math.max(ox, win.x, 0);
+    const cy0 = Math.max(oy, win.y, 0);
+    const cx1 = Math.min(ox + image.tileWidth, win.x + win.width, image.width);
+    const cy1 = Math.min(oy + image.tileHeight, win.y + win.height, image.height);
+    if (cx1 <= cx0 || cy1 <= cy0) continue;
+    const span = (cx1 - cx0) * comps;
+    for (let y = cy0; y < cy1; y++) {
+      const srcRow = (y - oy) * tile.width + (cx0 - ox);
+      const dstRow = (y - win.y) * win.width + (cx0 - win.x);
+      for (let b = 0; b < image.bands; b++) {
+        const src = (b * tile.width * tile.height + srcRow) * comps;
+        const dst = (b * pixels + dstRow) * comps;
+        (data as Uint8Array).set((tile.data as Uint8Array).subarray(src, src + span), dst);
+      }
+      if (tile.mask) mask.set(tile.mask.subarray(srcRow, srcRow + (cx1 - cx0)), dstRow);
+      else mask.fill(255, dstRow, dstRow + (cx1 - cx0));
+    }
+  }
+  const raster: Raster = { width: win.width, height: win.height, bands: image.bands, dtype: image.dtype, data, mask };
+  if (opts.nodata !== undefined) raster.nodata = opts.nodata;
+  return raster;
+}
