@@ -27,17 +27,21 @@ function loadLerc(): Promise<LercModule> {
   return lercModule;
 }
 
+/** Bytes per value of LERC's data types 0..7 (char, uchar, short, ushort, int, uint, float, double). */
+const TYPE_SIZE = [1, 1, 2, 2, 4, 4, 4, 8];
+
 /**
  * Compression 34887 (LERC, Esri's Limited Error Raster Compression), decoded by the `lerc`
  * package (WASM). LercParameters (tag 50674) `[version, additional]` says whether the blob was
  * then deflated (1) or zstd-compressed (2); that is undone first, with the codecs of this folder.
+ * The blob header is checked against the block before anything is decoded.
  *
  * LERC returns typed arrays in host byte order, one per band (and `depth` values per pixel);
  * they are turned into the contract's bytes: pixel-interleaved, in the FILE's byte order.
- * LERC's valid-pixel mask is otherwise dropped for now, as the block contract has no place for
- * it: like libtiff (tif_lerc.c), invalid float pixels become NaN, and for 8-bit blocks whose
- * blob has one band fewer than the block the mask becomes the alpha band (0/255); invalid
- * integer pixels keep what LERC wrote (0). GDAL then shows them as nodata, if the file has one.
+ * LERC's valid-pixel mask is dropped for now, as the block contract has no place for it; its
+ * invalid pixels are filled as libtiff (tif_lerc.c) and GDAL do: NaN for floats, the blob's
+ * nodata value or 0 for integers, and for 8-bit blocks whose blob has one band fewer than the
+ * block, the mask becomes the last (alpha) band, 0 or 255.
  *
  * @example
  * ```ts
@@ -48,31 +52,36 @@ function loadLerc(): Promise<LercModule> {
 export const decodeLerc: Codec = async (bytes, block) => {
   const lerc = await loadLerc();
   const blob = await unwrap(bytes, block);
-  let decoded: import("lerc").LercData;
+  const corrupt = (e: unknown) => new CogError("COG_FORMAT", `corrupt LERC blob: ${(e as Error)?.message ?? e}`, block.context, { cause: e });
+  let info: import("lerc").LercHeaderInfo;
   try {
-    decoded = lerc.decode(blob, { returnInterleaved: true });
+    info = lerc.getBlobInfo(blob);
   } catch (e) {
-    throw new CogError("COG_FORMAT", `corrupt LERC blob: ${(e as Error).message}`, block.context, { cause: e });
+    throw corrupt(e);
   }
-  const { width, height, pixels, depthCount } = decoded;
-  const perPixel = pixels.length * depthCount;
-  const size = pixels[0]?.BYTES_PER_ELEMENT ?? 0;
+  const perPixel = info.bandCount * info.depthCount;
+  const size = TYPE_SIZE[info.dataType] ?? 0;
   const alpha = size === 1 && block.samples > 1 && perPixel === block.samples - 1;
-  if (width !== block.width || size * 8 !== block.bitsPerSample || (perPixel !== block.samples && !alpha)) {
-    const got = `${width}x${height}x${perPixel} ${decoded.pixelType}`;
-    const want = `${block.width}x${block.height}x${block.samples} ${block.bitsPerSample}-bit`;
-    throw new CogError("COG_FORMAT", `LERC blob is ${got}, block is ${want}`, block.context);
+  if (info.width !== block.width || size * 8 !== block.bitsPerSample || (perPixel !== block.samples && !alpha)) {
+    const got = `${info.width}x${info.height}x${perPixel}, ${size * 8}-bit`;
+    const want = `${block.width}x${block.height}x${block.samples}, ${block.bitsPerSample}-bit`;
+    throw new CogError("COG_FORMAT", `LERC blob is ${got}, the block ${want}`, block.context);
   }
-  const count = width * height * block.samples;
-  if (count * size > block.expectedBytes) {
-    throw new CogError("COG_LIMIT", `LERC blob decodes to ${count * size} bytes, ${block.expectedBytes} expected`, {
+  if (info.width * info.height * block.samples * size > block.expectedBytes) {
+    throw new CogError("COG_LIMIT", `LERC blob of ${info.height} rows is larger than the ${block.expectedBytes} bytes expected`, {
       ...block.context,
       limit: "expectedBytes",
     });
   }
-  const values = interleave(pixels, depthCount, block.samples, width * height);
+  let decoded: import("lerc").LercData;
+  try {
+    decoded = lerc.decode(blob, { returnInterleaved: true });
+  } catch (e) {
+    throw corrupt(e);
+  }
+  const values = interleave(decoded.pixels, decoded.depthCount, block.samples, info.width * info.height);
   if (alpha) fillAlpha(values as Uint8Array, decoded.mask, block.samples);
-  if (block.sampleFormat === 3) fillNaN(values, decoded, block.samples);
+  else fillInvalid(values, decoded, block.samples, block.sampleFormat === 3);
   return toFileOrder(values, block.littleEndian);
 };
 
@@ -106,16 +115,17 @@ function fillAlpha(values: Uint8Array, mask: Uint8Array | null, samples: number)
   for (let i = 0; i < n; i++) values[i * samples + samples - 1] = mask === null || mask[i] ? 255 : 0;
 }
 
-/** libtiff: invalid float pixels are NaN (one mask for all bands, or one per band). */
-function fillNaN(values: Pixels, decoded: import("lerc").LercData, samples: number): void {
+/** Invalid pixels: NaN for floats (libtiff), else the band's nodata in the blob or 0 (GDAL). */
+function fillInvalid(values: Pixels, decoded: import("lerc").LercData, samples: number, float: boolean): void {
   const masks = decoded.bandMasks ?? (decoded.mask ? [decoded.mask] : []);
-  const perBand = masks.length > 1;
+  const perBand = masks.length > 1; // one mask per band (depth 1), or one for every value of a pixel
   for (let m = 0; m < masks.length; m++) {
     const mask = masks[m];
+    const fill = float ? NaN : (decoded.noDataValues?.[m] ?? 0);
     for (let i = 0; i < mask.length; i++) {
       if (mask[i] !== 0) continue;
-      if (perBand) values[i * samples + m] = NaN;
-      else values.fill(NaN, i * samples, i * samples + samples);
+      if (perBand) values[i * samples + m] = fill;
+      else values.fill(fill, i * samples, i * samples + samples);
     }
   }
 }

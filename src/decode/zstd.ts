@@ -20,16 +20,17 @@ function loadDecoder(): Promise<import("zstddec").ZSTDDecoder> {
 
 /**
  * Compression 50000 (ZSTD, RFC 8878), decoded by `zstddec` (libzstd compiled to WASM, the
- * module inlined: no .wasm file to locate). Node 20's zlib has no zstd. Measured on the 45
- * fixture/corpus ZSTD tiles (Node 20, MB/s of output, copies in and out of WASM memory
- * included): zstddec ~1000, the pure-JS `fzstd` ~65 (and ~2 MB/s on 1 kB tiles, where its
- * per-call set-up dominates). libzstd also rejects more corrupt streams: fzstd decoded most
+ * module inlined: no .wasm file to locate). Node 20's zlib has no zstd. On the 45 ZSTD tiles of
+ * the fixtures and corpus (Node 20, MB/s of decoded output, copies in and out of WASM memory
+ * included, median of 5): zstddec ~700, the pure-JS `fzstd` ~50, and ~2 on 1 KiB tiles, where
+ * its per-call set-up dominates. libzstd also rejects more corrupt streams: fzstd decoded most
  * bit-flipped tiles to wrong bytes without an error, and the corpus's corrupt tile to nothing.
  *
  * libzstd decodes straight into a buffer of `expectedBytes`, so a bomb cannot allocate more.
- * Before that, the frame and block headers are walked (no decoding): a frame that declares more
- * than `expectedBytes` is `COG_LIMIT`, a malformed frame `COG_FORMAT`. zstddec reports any
- * libzstd error as empty output, which is `COG_FORMAT` (corrupt, or an undeclared size too large).
+ * Before that, the frame and block headers are walked (no decoding): frames that declare more
+ * than `expectedBytes`, or whose raw and RLE blocks alone hold more, are `COG_LIMIT`; a malformed
+ * frame is `COG_FORMAT`. zstddec reports a libzstd error as empty output: `COG_FORMAT` (corrupt,
+ * or too large for a frame that declares no size).
  *
  * @example
  * ```ts
