@@ -24,3 +24,8 @@ export type { BlockInfo, Codec } from "./decode/types.js";
 export { registerCodec, type CodecLoader } from "./decode/registry.js";
 export { createDecodePool, type DecodePool } from "./decode/worker-pool.js";
 export type { PixelWindow } from "./raster/mosaic.js";
+export type { ReadBoundsOptions } from "./raster/read-bounds.js";
+export type { MapTileOptions } from "./raster/map-tile.js";
+export type { Resampling } from "./raster/resample.js";
+export type { OverviewStrategy } from "./locate/overview.js";
+export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-mercator.js";

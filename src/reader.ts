@@ -16,6 +16,11 @@ import { emptyTile } from "./raster/empty-tile.js";
 import { fetchTile } from "./raster/fetch-tile.js";
 import type { Raster } from "./raster/raster.js";
 import { mosaic, tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
+import { readBounds, type BoundsReaderContext, type ReadBoundsOptions } from "./raster/read-bounds.js";
+import { readMapTile, type MapTileOptions } from "./raster/map-tile.js";
+import { geoExtent, type GeoExtent } from "./raster/geo-extent.js";
+import { crsDefinition, pointTransform } from "./raster/projection.js";
+import { tileBounds } from "./locate/web-mercator.js";
 
 /**
  * Reads a Cloud-Optimized GeoTIFF (or any TIFF/BigTIFF) over byte ranges.
@@ -34,6 +39,7 @@ export class COGReader {
     /** Parsed header: IFDs, levels, masks, geo metadata. Advanced use. */
     readonly dataset: TiffDataset,
     private readonly options: OpenOptions,
+    private readonly extent: GeoExtent | Error | undefined,
   ) {}
 
   /**
@@ -67,7 +73,10 @@ export class COGReader {
         });
       const dataset = await readTiffDataset(header, { limits, url, signal: options.signal });
       source.stats.headerSize = source.stats.bytes;
-      return new COGReader(source, dataset, options);
+      const gt = dataset.transform;
+      const main = dataset.images[0];
+      const extent = gt && gt[2] === 0 && gt[4] === 0 ? await geoExtent({ crs: dataset.crs, transform: gt, width: main.width, height: main.height, url }) : undefined;
+      return new COGReader(source, dataset, options, extent);
     } catch (e) {
       await source.close().catch(() => undefined);
       if (isCogError(e)) throw e;
@@ -249,6 +258,113 @@ export class COGReader {
       }),
     );
     return mosaic(image, win, tiles, { fill: this.nodata ?? 0, nodata: this.nodata });
+  }
+
+  /**
+   * Reads `bounds` (`[minx, miny, maxx, maxy]` in the image's CRS) into a `shape` raster, like
+   * aiocogeo's `read`: picks the overview (`overviewStrategy`), reads only the tiles it needs, in
+   * parallel, and resamples as GDAL's `gdal_translate -projwin … -outsize … -r …` does on that
+   * level. Outside the image: `fillValue` (default nodata, else 0) with mask 0; wholly outside
+   * (or partly, with `boundless: false`) is `COG_TILE_OUTSIDE`.
+   *
+   * @example
+   * ```ts
+   * const r = await cog.read([399960, 5892360, 410200, 5900040], { width: 512, height: 384 }, { resampling: "bilinear" });
+   * ```
+   */
+  async read(bounds: readonly [number, number, number, number], shape: { width: number; height: number }, opts: ReadBoundsOptions = {}): Promise<Raster> {
+    return readBounds(this.boundsContext(), bounds, shape, opts);
+  }
+
+  /**
+   * The XYZ map tile (x, y, z) of the WebMercatorQuad grid (EPSG:3857), rio-tiler style: images
+   * in other CRSs are reprojected with proj4, like gdalwarp. A tile that misses the image is
+   * `COG_TILE_OUTSIDE`; a CRS without a proj4 definition is `COG_UNSUPPORTED` (register one
+   * with `proj4.defs`).
+   *
+   * @example
+   * ```ts
+   * const t = await cog.tile(4402, 2686, 13);
+   * ```
+   */
+  async tile(x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
+    const extent = this.requireExtent();
+    return readMapTile(
+      { ...this.boundsContext(), transform: this.dataset.transform!, mercatorBounds: extent.mercatorBounds, fromMercator: extent.fromMercator },
+      x,
+      y,
+      z,
+      opts,
+    );
+  }
+
+  /**
+   * Whether map tile (x, y, z) overlaps the image.
+   *
+   * @example
+   * ```ts
+   * if (cog.tileExists(4402, 2686, 13)) await cog.tile(4402, 2686, 13);
+   * ```
+   */
+  tileExists(x: number, y: number, z: number, opts: { tileSize?: number } = {}): boolean {
+    const mb = this.requireExtent().mercatorBounds;
+    const tb = tileBounds(x, y, z, opts.tileSize ?? 256);
+    return tb[0] < mb[2] && tb[2] > mb[0] && tb[1] < mb[3] && tb[3] > mb[1];
+  }
+
+  /**
+   * Band values and mask at a point: longitude/latitude by default, or `x, y` in `crs` (a proj4
+   * definition, a name proj4 knows such as "EPSG:3857", or "image" for the file's own CRS).
+   *
+   * @example
+   * ```ts
+   * const { values, mask } = await cog.point(14.47, 53.2);
+   * ```
+   */
+  async point(x: number, y: number, opts: { crs?: string; signal?: AbortSignal } = {}): Promise<{ values: Array<number | bigint>; mask: number }> {
+    const gt = this.dataset.transform;
+    if (gt === undefined) throw new CogError("COG_UNSUPPORTED", "the file has no geotransform", { url: this.url });
+    const crs = opts.crs ?? "EPSG:4326";
+    const [ix, iy] =
+      crs === "image" ? [x, y] : crs === "EPSG:4326" ? this.requireExtent().fromLonLat(x, y) : (await pointTransform(crs, await crsDefinition(this.crs, this.url)))(x, y);
+    const col = Math.floor((ix - gt[0]) / gt[1]);
+    const row = Math.floor((iy - gt[3]) / gt[5]);
+    if (!(col >= 0 && row >= 0 && col < this.width && row < this.height)) {
+      throw new CogError("COG_TILE_OUTSIDE", `point ${x}, ${y} is outside the image`, { url: this.url });
+    }
+    const r = await this.readWindow({ x: col, y: row, width: 1, height: 1 }, 0, opts);
+    return { values: Array.from({ length: r.bands }, (_, b) => r.data[b]), mask: r.mask?.[0] ?? 255 };
+  }
+
+  /** `[west, south, east, north]` in degrees, when the CRS is known. */
+  get geographicBounds(): [number, number, number, number] | undefined {
+    return this.extent instanceof Error ? undefined : this.extent?.geographicBounds;
+  }
+
+  /** Lowest web-map zoom worth serving (rio-tiler's rule), when the CRS is known. */
+  get minzoom(): number | undefined {
+    return this.extent instanceof Error ? undefined : this.extent?.minzoom;
+  }
+
+  /** Web-map zoom matching the native resolution (morecantile's zoom_for_res), when the CRS is known. */
+  get maxzoom(): number | undefined {
+    return this.extent instanceof Error ? undefined : this.extent?.maxzoom;
+  }
+
+  private requireExtent(): GeoExtent {
+    if (this.extent instanceof Error) throw this.extent;
+    if (this.extent === undefined) throw new CogError("COG_UNSUPPORTED", "the file has no north-up geotransform", { url: this.url });
+    return this.extent;
+  }
+
+  private boundsContext(): BoundsReaderContext {
+    return {
+      levels: this.ifds,
+      transform: this.dataset.transform,
+      nodata: this.nodata,
+      url: this.url,
+      readWindow: (win, z, o) => this.readWindow(win, z, o),
+    };
   }
 
   /**

@@ -1,0 +1,61 @@
+import { isCogError } from "../errors.js";
+import { zoomRange } from "../locate/web-mercator.js";
+import type { CrsInfo } from "../tiff/crs.js";
+import { transformBounds, type GeoTransform } from "../tiff/georef.js";
+import { crsDefinition, pointTransform, transformBoundsDense, type PointTransform } from "./projection.js";
+
+/**
+ * Where the image lies on the web map: its bounds in EPSG:3857 and in longitude/latitude, the
+ * transforms between those and the image's CRS, and the zoom range rio-tiler would give it.
+ *
+ * @example
+ * ```ts
+ * const extent = await geoExtent({ crs: cog.crs, transform: cog.geoTransform!, width: cog.width, height: cog.height });
+ * ```
+ */
+export interface GeoExtent {
+  mercatorBounds: [number, number, number, number];
+  geographicBounds: [number, number, number, number];
+  fromMercator: PointTransform;
+  fromLonLat: PointTransform;
+  minzoom: number;
+  maxzoom: number;
+}
+
+const MERCATOR_MAX = 20037508.342789244;
+const identity: PointTransform = (x, y) => [x, y];
+
+/**
+ * Computes the {@link GeoExtent}; for a CRS with no known proj4 definition, returns the
+ * `COG_UNSUPPORTED` error instead (thrown later by the calls that need it).
+ *
+ * @example
+ * ```ts
+ * const extent = await geoExtent({ crs, transform, width: 1024, height: 768 });
+ * if (!(extent instanceof Error)) console.log(extent.maxzoom);
+ * ```
+ */
+export async function geoExtent(img: { crs: CrsInfo; transform: GeoTransform; width: number; height: number; url?: string }): Promise<GeoExtent | Error> {
+  let def: string;
+  try {
+    def = await crsDefinition(img.crs, img.url);
+  } catch (e) {
+    if (isCogError(e)) return e;
+    throw e;
+  }
+  const mercator = img.crs.epsg === 3857;
+  const toMercator = mercator ? identity : await pointTransform(def, "EPSG:3857");
+  const fromMercator = mercator ? identity : await pointTransform("EPSG:3857", def);
+  const toLonLat = await pointTransform(def, "EPSG:4326");
+  const fromLonLat = await pointTransform("EPSG:4326", def);
+  const bounds = transformBounds(img.transform, img.width, img.height);
+  const clampMercator = ([x, y]: [number, number]): [number, number] => [
+    Math.max(-MERCATOR_MAX, Math.min(MERCATOR_MAX, x)),
+    Math.max(-MERCATOR_MAX, Math.min(MERCATOR_MAX, Number.isFinite(y) ? y : Math.sign(y) * MERCATOR_MAX)),
+  ];
+  const mercatorBounds = transformBoundsDense((x, y) => clampMercator(toMercator(x, y)), bounds);
+  const geographicBounds = transformBoundsDense(toLonLat, bounds);
+  const resolution = Math.max((mercatorBounds[2] - mercatorBounds[0]) / img.width, (mercatorBounds[3] - mercatorBounds[1]) / img.height);
+  const { minzoom, maxzoom } = zoomRange({ resolution, width: img.width, height: img.height });
+  return { mercatorBounds, geographicBounds, fromMercator, fromLonLat, minzoom, maxzoom };
+}

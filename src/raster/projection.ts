@@ -1,0 +1,81 @@
+import { CogError } from "../errors.js";
+import type { CrsInfo } from "../tiff/crs.js";
+
+/** Transforms a point between two CRSs. */
+export type PointTransform = (x: number, y: number) => [number, number];
+
+type Proj4 = typeof import("proj4");
+let proj4Module: Promise<Proj4> | undefined;
+
+/** proj4, loaded on first use only: reading tiles of images already in EPSG:3857 never loads it. */
+async function loadProj4(): Promise<Proj4> {
+  proj4Module ??= import("proj4").then((m) => (m as unknown as { default: Proj4 }).default ?? (m as unknown as Proj4));
+  return proj4Module;
+}
+
+/**
+ * The proj4 definition of the file's CRS: the one cogread derived (EPSG table or user-defined
+ * GeoKeys), else one the application registered with `proj4.defs("EPSG:<code>", "…")`. A CRS
+ * neither knows is `COG_UNSUPPORTED`, saying how to register it.
+ *
+ * @example
+ * ```ts
+ * const def = await crsDefinition(cog.crs, cog.url); // "+proj=utm +zone=33 +datum=WGS84 +units=m +no_defs"
+ * ```
+ */
+export async function crsDefinition(crs: CrsInfo, url?: string): Promise<string> {
+  if (crs.proj4 !== undefined) return crs.proj4;
+  const proj4 = await loadProj4();
+  if (crs.epsg !== undefined && proj4.defs(`EPSG:${crs.epsg}`) !== undefined) return `EPSG:${crs.epsg}`;
+  const name = crs.epsg !== undefined ? `EPSG:${crs.epsg}` : "the file's CRS";
+  throw new CogError(
+    "COG_UNSUPPORTED",
+    `no proj4 definition for ${name}: register one first, e.g. import proj4 from "proj4"; proj4.defs("EPSG:${crs.epsg ?? "<code>"}", "+proj=…")`,
+    { url },
+  );
+}
+
+/**
+ * A point transform between two proj4 definitions (or registered names such as "EPSG:3857").
+ *
+ * @example
+ * ```ts
+ * const toLonLat = await pointTransform("EPSG:3857", "EPSG:4326");
+ * toLonLat(0, 0); // [0, 0]
+ * ```
+ */
+export async function pointTransform(from: string, to: string): Promise<PointTransform> {
+  const proj4 = await loadProj4();
+  const converter = proj4(from, to);
+  return (x, y) => converter.forward([x, y]) as [number, number];
+}
+
+/**
+ * The bounding box of `bounds` after transforming its edges, each densified to `points` points
+ * (as rasterio's transform_bounds does, so curved edges are covered). Non-finite results (points
+ * outside the target projection's domain) are skipped.
+ *
+ * @example
+ * ```ts
+ * const lonlat = transformBoundsDense(toLonLat, [399960, 5892360, 410200, 5900040]);
+ * ```
+ */
+export function transformBoundsDense(
+  transform: PointTransform,
+  bounds: readonly [number, number, number, number],
+  points = 21,
+): [number, number, number, number] {
+  const [minx, miny, maxx, maxy] = bounds;
+  let out: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < points; i++) {
+    const t = i / (points - 1);
+    const x = minx + (maxx - minx) * t;
+    const y = miny + (maxy - miny) * t;
+    for (const [px, py] of [[x, miny], [x, maxy], [minx, y], [maxx, y]]) {
+      const [tx, ty] = transform(px, py);
+      if (!Number.isFinite(tx) || !Number.isFinite(ty)) continue;
+      out = [Math.min(out[0], tx), Math.min(out[1], ty), Math.max(out[2], tx), Math.max(out[3], ty)];
+    }
+  }
+  return out;
+}
