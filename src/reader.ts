@@ -1,12 +1,13 @@
-import { CogError, isCogError } from "./errors.js";
-import { HeaderReader } from "./io/header-reader.js";
-import { CountingSource, type RequestStats } from "./io/stats.js";
+import { CogError } from "./errors.js";
+import type { CountingSource, RequestStats } from "./io/stats.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
-import { DEFAULT_INITIAL_BYTES, DEFAULT_LIMITS, type OpenOptions } from "./options.js";
+import type { OpenOptions } from "./options.js";
+import { openFile } from "./open.js";
+import { readPoint } from "./raster/point.js";
 import { buildProfile, type Profile } from "./profile.js";
-import { openSource, type SourceInput } from "./source/open.js";
+import type { SourceInput } from "./source/open.js";
 import type { CrsInfo } from "./tiff/crs.js";
-import { readTiffDataset, type TiffDataset } from "./tiff/dataset.js";
+import type { TiffDataset } from "./tiff/dataset.js";
 import type { GdalMetadata } from "./tiff/gdal-metadata.js";
 import { transformBounds, type Gcp, type GeoTransform } from "./tiff/georef.js";
 import type { GhostArea } from "./tiff/ghost.js";
@@ -15,10 +16,10 @@ import { decodeTile } from "./raster/decode-tile.js";
 import { emptyTile } from "./raster/empty-tile.js";
 import { fetchTile } from "./raster/fetch-tile.js";
 import type { Raster } from "./raster/raster.js";
-import { mosaic, tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
+import { readPixelWindow, type PixelWindow } from "./raster/mosaic.js";
 import { readBounds, type BoundsReaderContext, type ReadBoundsOptions } from "./raster/read-bounds.js";
 import { readMapTile, type MapTileOptions } from "./raster/map-tile.js";
-import { geoExtent, type GeoExtent } from "./raster/geo-extent.js";
+import type { GeoExtent } from "./raster/geo-extent.js";
 import { crsDefinition, pointTransform } from "./raster/projection.js";
 import { tileBounds } from "./locate/web-mercator.js";
 
@@ -52,36 +53,8 @@ export class COGReader {
    * ```
    */
   static async open(input: SourceInput, options: OpenOptions = {}): Promise<COGReader> {
-    const source = new CountingSource(openSource(input, { headers: options.headers }));
-    const url = source.url;
-    const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const initialBytes = options.initialBytes ?? DEFAULT_INITIAL_BYTES;
-    if (!Number.isSafeInteger(initialBytes) || initialBytes < 16) {
-      throw new CogError("COG_USAGE", `initialBytes must be an integer >= 16, got ${initialBytes}`, { url });
-    }
-    const header = new HeaderReader((offset, length, signal) => source.read(offset, length, { signal }), {
-      initialBytes,
-      size: source.size,
-      url,
-    });
-    try {
-      await header
-        .ensure(0, Math.min(initialBytes, source.size ?? initialBytes), { signal: options.signal, readahead: false })
-        .catch((e: unknown) => {
-          // A file shorter than asked: the header parser says what is wrong with what is there.
-          if (!isCogError(e, "COG_FORMAT")) throw e;
-        });
-      const dataset = await readTiffDataset(header, { limits, url, signal: options.signal });
-      source.stats.headerSize = source.stats.bytes;
-      const gt = dataset.transform;
-      const main = dataset.images[0];
-      const extent = gt && gt[2] === 0 && gt[4] === 0 ? await geoExtent({ crs: dataset.crs, transform: gt, width: main.width, height: main.height, url }) : undefined;
-      return new COGReader(source, dataset, options, extent);
-    } catch (e) {
-      await source.close().catch(() => undefined);
-      if (isCogError(e)) throw e;
-      throw new CogError("COG_FORMAT", `cannot parse file: ${(e as Error).message}`, { url }, { cause: e });
-    }
+    const { source, dataset, extent } = await openFile(input, options);
+    return new COGReader(source, dataset, options, extent);
   }
 
   /** URL or path of the file. */
@@ -248,16 +221,7 @@ export class COGReader {
   async readWindow(win: PixelWindow, z = 0, opts: { signal?: AbortSignal } = {}): Promise<Raster> {
     const image = this.ifds[z];
     if (image === undefined) throw new CogError("COG_TILE_OUTSIDE", `level ${z} does not exist`, { url: this.url, z });
-    if (![win.x, win.y, win.width, win.height].every(Number.isInteger) || win.width <= 0 || win.height <= 0) {
-      throw new CogError("COG_USAGE", `pixel window must be integers with a positive size, got ${JSON.stringify(win)}`, { url: this.url });
-    }
-    const tiles = new Map<string, Raster>();
-    await Promise.all(
-      tilesForWindow(image, win).map(async ([tx, ty]) => {
-        tiles.set(`${tx},${ty}`, await this.getTile(tx, ty, z, opts));
-      }),
-    );
-    return mosaic(image, win, tiles, { fill: this.nodata ?? 0, nodata: this.nodata });
+    return readPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.getTile(tx, ty, z, opts));
   }
 
   /**
@@ -325,15 +289,8 @@ export class COGReader {
     const gt = this.dataset.transform;
     if (gt === undefined) throw new CogError("COG_UNSUPPORTED", "the file has no geotransform", { url: this.url });
     const crs = opts.crs ?? "EPSG:4326";
-    const [ix, iy] =
-      crs === "image" ? [x, y] : crs === "EPSG:4326" ? this.requireExtent().fromLonLat(x, y) : (await pointTransform(crs, await crsDefinition(this.crs, this.url)))(x, y);
-    const col = Math.floor((ix - gt[0]) / gt[1]);
-    const row = Math.floor((iy - gt[3]) / gt[5]);
-    if (!(col >= 0 && row >= 0 && col < this.width && row < this.height)) {
-      throw new CogError("COG_TILE_OUTSIDE", `point ${x}, ${y} is outside the image`, { url: this.url });
-    }
-    const r = await this.readWindow({ x: col, y: row, width: 1, height: 1 }, 0, opts);
-    return { values: Array.from({ length: r.bands }, (_, b) => r.data[b]), mask: r.mask?.[0] ?? 255 };
+    const toImage = crs === "image" ? undefined : crs === "EPSG:4326" ? this.requireExtent().fromLonLat : await pointTransform(crs, await crsDefinition(this.crs, this.url));
+    return readPoint({ transform: gt, width: this.width, height: this.height, url: this.url, readWindow: (w, z, o) => this.readWindow(w, z, o) }, toImage ? toImage(x, y) : [x, y], opts);
   }
 
   /** `[west, south, east, north]` in degrees, when the CRS is known. */

@@ -1,3 +1,4 @@
+import { CogError } from "../errors.js";
 import { allocateFilled, componentsOf } from "../decode/samples.js";
 import type { ImageInfo } from "../tiff/image.js";
 import type { Raster } from "./raster.js";
@@ -77,4 +78,31 @@ export function mosaic(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<st
   const raster: Raster = { width: win.width, height: win.height, bands: image.bands, dtype: image.dtype, data, mask };
   if (opts.nodata !== undefined) raster.nodata = opts.nodata;
   return raster;
+}
+
+/**
+ * Reads an integer pixel window of a level: fetches the tiles it touches in parallel through
+ * `getTile` and mosaics them ({@link mosaic}).
+ *
+ * @example
+ * ```ts
+ * const r = await readPixelWindow(cog.ifds[0], win, { fill: 0 }, (x, y) => cog.getTile(x, y, 0));
+ * ```
+ */
+export async function readPixelWindow(
+  image: ImageInfo,
+  win: PixelWindow,
+  opts: { fill: number; nodata?: number; url?: string },
+  getTile: (tx: number, ty: number) => Promise<Raster>,
+): Promise<Raster> {
+  if (![win.x, win.y, win.width, win.height].every(Number.isInteger) || win.width <= 0 || win.height <= 0) {
+    throw new CogError("COG_USAGE", `pixel window must be integers with a positive size, got ${JSON.stringify(win)}`, { url: opts.url });
+  }
+  const tiles = new Map<string, Raster>();
+  await Promise.all(
+    tilesForWindow(image, win).map(async ([tx, ty]) => {
+      tiles.set(`${tx},${ty}`, await getTile(tx, ty));
+    }),
+  );
+  return mosaic(image, win, tiles, opts);
 }

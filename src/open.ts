@@ -1,0 +1,48 @@
+import { CogError, isCogError } from "./errors.js";
+import { HeaderReader } from "./io/header-reader.js";
+import { CountingSource } from "./io/stats.js";
+import { DEFAULT_INITIAL_BYTES, DEFAULT_LIMITS, type OpenOptions } from "./options.js";
+import { geoExtent, type GeoExtent } from "./raster/geo-extent.js";
+import { openSource, type SourceInput } from "./source/open.js";
+import { readTiffDataset, type TiffDataset } from "./tiff/dataset.js";
+
+/**
+ * Opens a source and parses its header: the first `initialBytes` in one read, more only with
+ * doubling readahead; then where the image lies on the web map, when its CRS is known. Any
+ * failure closes the source; a non-cogread error while parsing becomes `COG_FORMAT`.
+ *
+ * @example
+ * ```ts
+ * const { source, dataset } = await openFile("a.tif", {});
+ * ```
+ */
+export async function openFile(
+  input: SourceInput,
+  options: OpenOptions,
+): Promise<{ source: CountingSource; dataset: TiffDataset; extent: GeoExtent | Error | undefined }> {
+  const source = new CountingSource(openSource(input, { headers: options.headers }));
+  const url = source.url;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const initialBytes = options.initialBytes ?? DEFAULT_INITIAL_BYTES;
+  if (!Number.isSafeInteger(initialBytes) || initialBytes < 16) {
+    throw new CogError("COG_USAGE", `initialBytes must be an integer >= 16, got ${initialBytes}`, { url });
+  }
+  const header = new HeaderReader((offset, length, signal) => source.read(offset, length, { signal }), { initialBytes, size: source.size, url });
+  try {
+    await header.ensure(0, Math.min(initialBytes, source.size ?? initialBytes), { signal: options.signal, readahead: false }).catch((e: unknown) => {
+      // A file shorter than asked: the header parser says what is wrong with what is there.
+      if (!isCogError(e, "COG_FORMAT")) throw e;
+    });
+    const dataset = await readTiffDataset(header, { limits, url, signal: options.signal });
+    source.stats.headerSize = source.stats.bytes;
+    const gt = dataset.transform;
+    const main = dataset.images[0];
+    const northUp = gt !== undefined && gt[2] === 0 && gt[4] === 0;
+    const extent = northUp ? await geoExtent({ crs: dataset.crs, transform: gt, width: main.width, height: main.height, url }) : undefined;
+    return { source, dataset, extent };
+  } catch (e) {
+    await source.close().catch(() => undefined);
+    if (isCogError(e)) throw e;
+    throw new CogError("COG_FORMAT", `cannot parse file: ${(e as Error).message}`, { url }, { cause: e });
+  }
+}
