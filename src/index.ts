@@ -29,3 +29,5 @@ export type { MapTileOptions } from "./raster/map-tile.js";
 export type { Resampling } from "./raster/resample.js";
 export type { OverviewStrategy } from "./locate/overview.js";
 export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-mercator.js";
+export { resample, resampleWindow, type FractionalWindow, type ResampleOptions } from "./raster/resample.js";
+export { chooseOverview, type OverviewRequest } from "./locate/overview.js";

@@ -62,16 +62,15 @@ export function boundsToWindow(
   if (!Number.isFinite(xRes) || !Number.isFinite(yRes) || xRes === 0 || yRes === 0) {
     throw new CogError("COG_USAGE", `geotransform pixel size must be finite and non-zero, got ${xRes} x ${yRes}`);
   }
-  // Overview pixel size: GDAL's GTiff driver scales the full-resolution transform by
-  // full/overview size per axis (GTiffDataset overview GetGeoTransform).
-  const px = (xRes * full.width) / level.width;
-  const py = (yRes * full.height) / level.height;
-  // Mapping both corners and sorting handles south-up rasters (positive yRes) too.
-  const c0 = (minX - x0) / px;
-  const c1 = (maxX - x0) / px;
-  const r0 = (maxY - y0) / py;
-  const r1 = (minY - y0) / py;
-  return { x: Math.min(c0, c1), y: Math.min(r0, r1), width: Math.abs(c1 - c0), height: Math.abs(r1 - r0) };
+  // Overview pixel size as GDAL's overview datasets give it: the full-resolution size times
+  // full/overview size per axis. The arithmetic follows gdal_translate's -projwin (offset from
+  // the origin over the pixel size; size from the bounds' extent) so that windows match GDAL's
+  // to the last bit.
+  const px = xRes * (full.width / level.width);
+  const py = yRes * (full.height / level.height);
+  const x = px > 0 ? (minX - x0) / px : (maxX - x0) / px;
+  const y = py < 0 ? (maxY - y0) / py : (minY - y0) / py;
+  return { x, y, width: (maxX - minX) / Math.abs(px), height: (maxY - minY) / Math.abs(py) };
 }
 
 /**

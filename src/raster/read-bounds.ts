@@ -21,6 +21,8 @@ export interface ReadBoundsOptions {
   resampling?: Resampling;
   /** Which level serves the read: aiocogeo's `AUTO` (default), `LOWER`, `UPPER`, a percentage, or `GDAL`. */
   overviewStrategy?: OverviewStrategy;
+  /** Read this level (0 = full resolution) instead of choosing one. */
+  overviewLevel?: number;
   /** 1-based band numbers to return, in that order. Default: all. */
   bands?: number[];
   /** Value of pixels outside the image. Default: nodata, else 0. */
@@ -64,8 +66,9 @@ export async function readBounds(
     throw new CogError("COG_USAGE", `shape must be positive integers, got ${shape.width}x${shape.height}`, { url: ctx.url });
   }
   const method = opts.resampling ?? "nearest";
-  const z = chooseOverview(ctx.levels, { bounds, width: shape.width, height: shape.height, transform: gt, strategy: opts.overviewStrategy, resampling: method });
+  const z = opts.overviewLevel ?? chooseOverview(ctx.levels, { bounds, width: shape.width, height: shape.height, transform: gt, strategy: opts.overviewStrategy, resampling: method });
   const level = ctx.levels[z];
+  if (level === undefined) throw new CogError("COG_USAGE", `overviewLevel ${z} does not exist (0–${ctx.levels.length - 1})`, { url: ctx.url });
   const win = boundsToWindow(bounds, gt, level, ctx.levels[0]);
   const inside = win.x >= 0 && win.y >= 0 && win.x + win.width <= level.width && win.y + win.height <= level.height;
   const overlaps = win.x < level.width && win.y < level.height && win.x + win.width > 0 && win.y + win.height > 0;
