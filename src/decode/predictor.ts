@@ -60,14 +60,14 @@ export function undoFloatPredictor(
   const row = new Uint8Array(rowBytes);
   for (let r = 0; r < rows; r++) {
     row.set(bytes.subarray(r * rowBytes, (r + 1) * rowBytes));
-    for (let i = samples; i < rowBytes; i++) row[i] = (row[i] + row[i - samples]) & 0xff;
+    // Uint8Array stores wrap modulo 256: the byte-wise accumulation of the predictor.
+    for (let i = samples; i < rowBytes; i++) row[i] += row[i - samples];
     const base = r * rowBytes;
-    for (let v = 0; v < rowValues; v++) {
-      for (let b = 0; b < bytesPerSample; b++) {
-        // Plane 0 holds the most significant bytes.
-        const plane = hostLittle ? bytesPerSample - 1 - b : b;
-        out[base + v * bytesPerSample + b] = row[plane * rowValues + v];
-      }
+    // Plane p holds byte p (most significant first) of every value; one tight loop per plane.
+    for (let p = 0; p < bytesPerSample; p++) {
+      const target = base + (hostLittle ? bytesPerSample - 1 - p : p);
+      const src = p * rowValues;
+      for (let v = 0; v < rowValues; v++) out[target + v * bytesPerSample] = row[src + v];
     }
   }
   return out;

@@ -102,6 +102,9 @@ export function blockValues(bytes: Uint8Array, block: BlockInfo, dtype: DType): 
     const host = undoFloatPredictor(bytes, { width: block.width, samples: block.samples, bytesPerSample: size, context: block.context });
     return fromHostBytes(host, dtype, size, count);
   }
+  const direct = block.predictor === 1 && (size === 1 || block.littleEndian === HOST_LITTLE) && bytes.byteLength >= count * size && bytes.byteOffset % size === 0;
+  // The codec's output is ours: view it in place when nothing needs changing.
+  if (direct && dtype !== "float16") return fromHostBytes(bytes, dtype, size, count);
   const host = new Uint8Array(count * size);
   host.set(bytes.subarray(0, Math.min(bytes.byteLength, host.byteLength)));
   if (size > 1 && block.littleEndian !== HOST_LITTLE) swapBytes(host, size);
@@ -114,7 +117,7 @@ export function blockValues(bytes: Uint8Array, block: BlockInfo, dtype: DType): 
 }
 
 function fromHostBytes(host: Uint8Array, dtype: DType, size: number, count: number): TypedArray {
-  const aligned = host.byteOffset % 8 === 0 ? host : host.slice();
+  const aligned = host.byteOffset % size === 0 ? host : host.slice();
   const buffer = aligned.buffer;
   const offset = aligned.byteOffset;
   if (dtype === "float16") return halfToFloat(new Uint16Array(buffer, offset, count));
@@ -133,11 +136,30 @@ function unsignedView(host: Uint8Array, size: number): Uint8Array | Uint16Array 
 
 /** Reverses the bytes of each `size`-byte value in place. */
 export function swapBytes(bytes: Uint8Array, size: number): void {
-  for (let i = 0; i + size <= bytes.byteLength; i += size) {
-    for (let a = i, b = i + size - 1; a < b; a++, b--) {
-      const t = bytes[a];
-      bytes[a] = bytes[b];
-      bytes[b] = t;
+  // Hot loop; the common sizes get their own straight-line bodies.
+  const n = bytes.byteLength - (bytes.byteLength % size);
+  if (size === 2) {
+    for (let i = 0; i < n; i += 2) {
+      const t = bytes[i];
+      bytes[i] = bytes[i + 1];
+      bytes[i + 1] = t;
+    }
+  } else if (size === 4) {
+    for (let i = 0; i < n; i += 4) {
+      const a = bytes[i];
+      const b = bytes[i + 1];
+      bytes[i] = bytes[i + 3];
+      bytes[i + 1] = bytes[i + 2];
+      bytes[i + 2] = b;
+      bytes[i + 3] = a;
+    }
+  } else {
+    for (let i = 0; i < n; i += size) {
+      for (let a = i, b = i + size - 1; a < b; a++, b--) {
+        const t = bytes[a];
+        bytes[a] = bytes[b];
+        bytes[b] = t;
+      }
     }
   }
 }
