@@ -58,16 +58,33 @@ export function undoFloatPredictor(
   const out = new Uint8Array(rows * rowBytes);
   const hostLittle = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   const row = new Uint8Array(rowBytes);
+  const words = hostLittle && bytesPerSample === 4 ? new Uint32Array(out.buffer) : undefined;
+  const halves = hostLittle && bytesPerSample === 2 ? new Uint16Array(out.buffer) : undefined;
   for (let r = 0; r < rows; r++) {
     row.set(bytes.subarray(r * rowBytes, (r + 1) * rowBytes));
     // Uint8Array stores wrap modulo 256: the byte-wise accumulation of the predictor.
-    for (let i = samples; i < rowBytes; i++) row[i] += row[i - samples];
+    if (samples === 1) {
+      let acc = row[0];
+      for (let i = 1; i < rowBytes; i++) row[i] = acc = (acc + row[i]) & 0xff;
+    } else {
+      for (let i = samples; i < rowBytes; i++) row[i] += row[i - samples];
+    }
     const base = r * rowBytes;
-    // Plane p holds byte p (most significant first) of every value; one tight loop per plane.
-    for (let p = 0; p < bytesPerSample; p++) {
-      const target = base + (hostLittle ? bytesPerSample - 1 - p : p);
-      const src = p * rowValues;
-      for (let v = 0; v < rowValues; v++) out[target + v * bytesPerSample] = row[src + v];
+    const first = r * rowValues;
+    // Plane p holds byte p (most significant first) of every value. Hot loops: one store per
+    // value for the common little-endian host cases, else one loop per plane.
+    if (words !== undefined) {
+      const n = rowValues;
+      for (let v = 0; v < n; v++) words[first + v] = ((row[v] << 24) | (row[n + v] << 16) | (row[2 * n + v] << 8) | row[3 * n + v]) >>> 0;
+    } else if (halves !== undefined) {
+      const n = rowValues;
+      for (let v = 0; v < n; v++) halves[first + v] = (row[v] << 8) | row[n + v];
+    } else {
+      for (let p = 0; p < bytesPerSample; p++) {
+        const target = base + (hostLittle ? bytesPerSample - 1 - p : p);
+        const src = p * rowValues;
+        for (let v = 0; v < rowValues; v++) out[target + v * bytesPerSample] = row[src + v];
+      }
     }
   }
   return out;
