@@ -31,3 +31,4 @@ export type { OverviewStrategy } from "./locate/overview.js";
 export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-mercator.js";
 export { resample, resampleWindow, type FractionalWindow, type ResampleOptions } from "./raster/resample.js";
 export { chooseOverview, type OverviewRequest } from "./locate/overview.js";
+export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/block-cache.js";

@@ -19,8 +19,9 @@ import { readTiffDataset, type TiffDataset } from "./tiff/dataset.js";
 export async function openFile(
   input: SourceInput,
   options: OpenOptions,
-): Promise<{ source: CountingSource; dataset: TiffDataset; extent: GeoExtent | Error | undefined }> {
+): Promise<{ source: CountingSource; dataset: TiffDataset; extent: GeoExtent | Error | undefined; cacheKey: string }> {
   const source = new CountingSource(openSource(input, { headers: options.headers }));
+  const cacheKey = cacheKeyOf(input, source.url);
   const url = source.url;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const initialBytes = options.initialBytes ?? DEFAULT_INITIAL_BYTES;
@@ -39,10 +40,24 @@ export async function openFile(
     const main = dataset.images[0];
     const northUp = gt !== undefined && gt[2] === 0 && gt[4] === 0;
     const extent = northUp ? await geoExtent({ crs: dataset.crs, transform: gt, width: main.width, height: main.height, url }) : undefined;
-    return { source, dataset, extent };
+    return { source, dataset, extent, cacheKey };
   } catch (e) {
     await source.close().catch(() => undefined);
     if (isCogError(e)) throw e;
     throw new CogError("COG_FORMAT", `cannot parse file: ${(e as Error).message}`, { url }, { cause: e });
   }
+}
+
+const sourceIds = new WeakMap<object, number>();
+let nextSourceId = 0;
+
+/**
+ * What shared caches key a file by: its URL or path when it was opened by one (so readers of the
+ * same URL share blocks), else the identity of the bytes or Source object it was opened with.
+ */
+function cacheKeyOf(input: SourceInput, url: string): string {
+  if (typeof input === "string" || input instanceof URL) return url;
+  let id = sourceIds.get(input);
+  if (id === undefined) sourceIds.set(input, (id = nextSourceId++));
+  return `object#${id}:${url}`;
 }

@@ -1,3 +1,4 @@
+import type { BlockCache } from "./io/block-cache.js";
 import type { DecodePool } from "./decode/worker-pool.js";
 
 /**
@@ -51,6 +52,11 @@ export interface OpenOptions {
   headers?: Record<string, string>;
   /** Cancels opening. */
   signal?: AbortSignal;
+  /**
+   * Cache of compressed block bytes: a {@link BlockCache}, `false` to cache nothing (reads in
+   * flight are still shared), or by default one 64 MiB cache shared by every reader.
+   */
+  blockCache?: BlockCache | false;
   /** Decode blocks on worker threads ({@link createDecodePool}); default: on the calling thread. */
   decodePool?: DecodePool;
 }

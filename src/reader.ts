@@ -3,6 +3,7 @@ import type { CountingSource, RequestStats } from "./io/stats.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
 import type { OpenOptions } from "./options.js";
 import { openFile } from "./open.js";
+import { BlockCache, sharedBlockCache } from "./io/block-cache.js";
 import { readPoint } from "./raster/point.js";
 import { buildProfile, type Profile } from "./profile.js";
 import type { SourceInput } from "./source/open.js";
@@ -41,6 +42,7 @@ export class COGReader {
     readonly dataset: TiffDataset,
     private readonly options: OpenOptions,
     private readonly extent: GeoExtent | Error | undefined,
+    private readonly blocks: { cache: BlockCache; key: string },
   ) {}
 
   /**
@@ -53,8 +55,9 @@ export class COGReader {
    * ```
    */
   static async open(input: SourceInput, options: OpenOptions = {}): Promise<COGReader> {
-    const { source, dataset, extent } = await openFile(input, options);
-    return new COGReader(source, dataset, options, extent);
+    const { source, dataset, extent, cacheKey } = await openFile(input, options);
+    const cache = options.blockCache === false ? new BlockCache({ maxBytes: 0 }) : (options.blockCache ?? sharedBlockCache());
+    return new COGReader(source, dataset, options, extent, { cache, key: cacheKey });
   }
 
   /** URL or path of the file. */
@@ -203,7 +206,10 @@ export class COGReader {
     if (!inside && image !== undefined && (opts.boundless ?? true) && Number.isInteger(x) && Number.isInteger(y)) {
       return emptyTile(this.dataset, image);
     }
-    const read = (offset: number, length: number, signal?: AbortSignal) => this.source.read(offset, length, { signal });
+    // Tile bytes go through the block cache: a repeated or concurrent read of a block costs one request.
+    const { cache, key } = this.blocks;
+    const read = (offset: number, length: number, signal?: AbortSignal) =>
+      cache.get(`${key}|${offset}|${length}`, (shared) => this.source.read(offset, length, { signal: shared }), signal);
     const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url });
     const pool = this.options.decodePool;
     return decodeTile(this.dataset, fetched, { url: this.url, decode: pool ? (b, i, d) => pool.decode(b, i, d) : undefined });

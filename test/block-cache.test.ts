@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { BlockCache, COGReader, isCogError } from "../src/index.js";
+import type { ReadOptions } from "../src/source/types.js";
+import { RecordingSource } from "./helpers/recording-source.js";
+
+const FIXTURE = new URL("./fixtures/uint8_1band_deflate_block256_ovr2.tif", import.meta.url).pathname;
+
+async function open(cache?: BlockCache | false) {
+  const source = RecordingSource.fromFile(FIXTURE);
+  const cog = await COGReader.open(source, { blockCache: cache ?? new BlockCache({ maxBytes: 1 << 20 }) });
+  const [a] = await cog.locateTile(0, 0, 0);
+  const [b] = await cog.locateTile(1, 0, 0);
+  source.reads.length = 0;
+  return { cog, source, a: [a.offset, a.length], b: [b.offset, b.length] };
+}
+
+describe("block cache and in-flight dedup", () => {
+  it("a repeated tile costs no request", async () => {
+    const { cog, source, a } = await open();
+    const first = await cog.getTile(0, 0, 0);
+    const again = await cog.getTile(0, 0, 0);
+    expect(source.reads).toEqual([a]);
+    expect(again.data).toEqual(first.data);
+  });
+
+  it("two concurrent reads of one tile cost one request", async () => {
+    const { cog, source, a } = await open();
+    await Promise.all([cog.getTile(0, 0, 0), cog.getTile(0, 0, 0), cog.getTile(0, 0, 0)]);
+    expect(source.reads).toEqual([a]);
+  });
+
+  it("evicts the least recently used block past the byte budget", async () => {
+    const { cog, source, a, b } = await open(new BlockCache({ maxBytes: 1 }));
+    await cog.getTile(0, 0, 0);
+    await cog.getTile(1, 0, 0);
+    await cog.getTile(0, 0, 0);
+    expect(source.reads).toEqual([a, b, a]);
+  });
+
+  it("keeps within its budget and counts hits and evictions", async () => {
+    const cache = new BlockCache({ maxBytes: 3 * 30_000 });
+    const { cog } = await open(cache);
+    for (const x of [0, 1, 2, 0, 1, 2]) await cog.getTile(x, 1, 0);
+    expect(cache.size).toBeLessThanOrEqual(3 * 30_000);
+    expect(cache.stats.hits + cache.stats.misses).toBe(6);
+  });
+
+  it("with blockCache: false every read goes to the source", async () => {
+    const { cog, source, a } = await open(false);
+    await cog.getTile(0, 0, 0);
+    await cog.getTile(0, 0, 0);
+    expect(source.reads).toEqual([a, a]);
+  });
+
+  it("does not remember a failed read", async () => {
+    const inner = RecordingSource.fromFile(FIXTURE);
+    let failNext = false;
+    const flaky = {
+      url: "memory://flaky",
+      size: inner.size,
+      read: async (offset: number, length: number, opts?: ReadOptions) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error("connection reset");
+        }
+        return inner.read(offset, length, opts);
+      },
+    };
+    const cog = await COGReader.open(flaky, { blockCache: new BlockCache({ maxBytes: 1 << 20 }) });
+    await cog.locateTile(0, 0, 0);
+    const before = inner.reads.length;
+    failNext = true;
+    await expect(cog.getTile(0, 0, 0)).rejects.toThrow(/connection reset/);
+    const tile = await cog.getTile(0, 0, 0);
+    expect(tile.width).toBe(256);
+    expect(inner.reads.length - before).toBe(1);
+  });
+
+  it("one caller aborting does not cancel a read another caller waits for", async () => {
+    const cache = new BlockCache({ maxBytes: 1 << 20 });
+    let release!: (v: Uint8Array) => void;
+    let sharedSignal: AbortSignal | undefined;
+    const load = (signal: AbortSignal) => {
+      sharedSignal = signal;
+      return new Promise<Uint8Array>((resolve) => (release = resolve));
+    };
+    const ctl = new AbortController();
+    const first = cache.get("k", load, ctl.signal);
+    const second = cache.get("k", load);
+    ctl.abort();
+    const e = await first.catch((err: unknown) => err);
+    expect(isCogError(e, "COG_ABORT")).toBe(true);
+    expect(sharedSignal?.aborted).toBe(false);
+    release(new Uint8Array([1, 2, 3]));
+    expect(Array.from(await second)).toEqual([1, 2, 3]);
+  });
+
+  it("the shared read is cancelled when every caller aborts", async () => {
+    const cache = new BlockCache({ maxBytes: 1 << 20 });
+    let sharedSignal: AbortSignal | undefined;
+    const load = (signal: AbortSignal) => {
+      sharedSignal = signal;
+      return new Promise<Uint8Array>((_, reject) => signal.addEventListener("abort", () => reject(new Error("cancelled"))));
+    };
+    const c1 = new AbortController();
+    const c2 = new AbortController();
+    const p1 = cache.get("k", load, c1.signal).catch((e: unknown) => e);
+    const p2 = cache.get("k", load, c2.signal).catch((e: unknown) => e);
+    c1.abort();
+    expect(sharedSignal?.aborted).toBe(false);
+    c2.abort();
+    expect(sharedSignal?.aborted).toBe(true);
+    await Promise.all([p1, p2]);
+    expect(cache.has("k")).toBe(false);
+  });
+});
