@@ -32,3 +32,4 @@ export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-me
 export { resample, resampleWindow, type FractionalWindow, type ResampleOptions } from "./raster/resample.js";
 export { chooseOverview, type OverviewRequest } from "./locate/overview.js";
 export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/block-cache.js";
+export type { HeaderSnapshot } from "./io/snapshot.js";

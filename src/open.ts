@@ -1,4 +1,6 @@
 import { CogError, isCogError } from "./errors.js";
+import { HeaderCache } from "./io/header-cache.js";
+import { decodeSnapshot } from "./io/snapshot.js";
 import { HeaderReader } from "./io/header-reader.js";
 import { CountingSource } from "./io/stats.js";
 import { DEFAULT_INITIAL_BYTES, DEFAULT_LIMITS, type OpenOptions } from "./options.js";
@@ -28,9 +30,14 @@ export async function openFile(
   if (!Number.isSafeInteger(initialBytes) || initialBytes < 16) {
     throw new CogError("COG_USAGE", `initialBytes must be an integer >= 16, got ${initialBytes}`, { url });
   }
+  const cacheable = options.headerCache !== false && /^(https?|s3|gs):\/\//i.test(cacheKey);
+  const cached = cacheable ? headerCache.get(cacheKey) : undefined;
+  if (cached !== undefined) return { source, dataset: cached.dataset, extent: cached.extent, cacheKey };
   const header = new HeaderReader((offset, length, signal) => source.read(offset, length, { signal }), { initialBytes, size: source.size, url });
+  const snapshot = options.snapshot ? decodeSnapshot(options.snapshot) : undefined;
+  if (snapshot) header.restore(snapshot.segments, snapshot.size);
   try {
-    await header.ensure(0, Math.min(initialBytes, source.size ?? initialBytes), { signal: options.signal, readahead: false }).catch((e: unknown) => {
+    if (!snapshot) await header.ensure(0, Math.min(initialBytes, source.size ?? initialBytes), { signal: options.signal, readahead: false }).catch((e: unknown) => {
       // A file shorter than asked: the header parser says what is wrong with what is there.
       if (!isCogError(e, "COG_FORMAT")) throw e;
     });
@@ -40,6 +47,7 @@ export async function openFile(
     const main = dataset.images[0];
     const northUp = gt !== undefined && gt[2] === 0 && gt[4] === 0;
     const extent = northUp ? await geoExtent({ crs: dataset.crs, transform: gt, width: main.width, height: main.height, url }) : undefined;
+    if (cacheable) headerCache.set(cacheKey, { dataset, extent });
     return { source, dataset, extent, cacheKey };
   } catch (e) {
     await source.close().catch(() => undefined);
@@ -47,6 +55,9 @@ export async function openFile(
     throw new CogError("COG_FORMAT", `cannot parse file: ${(e as Error).message}`, { url }, { cause: e });
   }
 }
+
+/** Parsed headers of remote files, by URL: a second open of the same URL costs no request. */
+export const headerCache = new HeaderCache<{ dataset: TiffDataset; extent: GeoExtent | Error | undefined }>(128);
 
 const sourceIds = new WeakMap<object, number>();
 let nextSourceId = 0;

@@ -1,4 +1,5 @@
 import type { BlockCache } from "./io/block-cache.js";
+import type { HeaderSnapshot } from "./io/snapshot.js";
 import type { DecodePool } from "./decode/worker-pool.js";
 
 /**
@@ -57,6 +58,10 @@ export interface OpenOptions {
    * flight are still shared), or by default one 64 MiB cache shared by every reader.
    */
   blockCache?: BlockCache | false;
+  /** Open from a header snapshot ({@link COGReader.snapshot}): no request until a tile is read. */
+  snapshot?: HeaderSnapshot;
+  /** Reuse the parsed header of a remote URL opened before (default true): 0 requests to reopen. */
+  headerCache?: boolean;
   /** Decode blocks on worker threads ({@link createDecodePool}); default: on the calling thread. */
   decodePool?: DecodePool;
 }

@@ -3,6 +3,7 @@ import type { CountingSource, RequestStats } from "./io/stats.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
 import type { OpenOptions } from "./options.js";
 import { openFile } from "./open.js";
+import { encodeSnapshot, type HeaderSnapshot } from "./io/snapshot.js";
 import { BlockCache, sharedBlockCache } from "./io/block-cache.js";
 import { readPoint } from "./raster/point.js";
 import { buildProfile, type Profile } from "./profile.js";
@@ -59,6 +60,9 @@ export class COGReader {
     const cache = options.blockCache === false ? new BlockCache({ maxBytes: 0 }) : (options.blockCache ?? sharedBlockCache());
     return new COGReader(source, dataset, options, extent, { cache, key: cacheKey });
   }
+
+  /** Header pages (block arrays) this reader loads go through its own source and counters. */
+  private readonly fetchHeader = (offset: number, length: number, signal?: AbortSignal) => this.source.read(offset, length, { signal });
 
   /** URL or path of the file. */
   get url(): string {
@@ -184,7 +188,7 @@ export class COGReader {
       throw new CogError("COG_TILE_OUTSIDE", `level ${z} has no ${opts.mask ? "mask" : "image"}`, { url: this.url, z });
     }
     const indices = tileBlockIndices(image, x, y, z);
-    return locateBlocks(this.dataset.ifds[image.ifdIndex], image, indices, opts);
+    return locateBlocks(this.dataset.ifds[image.ifdIndex], image, indices, { signal: opts.signal, fetch: this.fetchHeader });
   }
 
   /**
@@ -210,7 +214,7 @@ export class COGReader {
     const { cache, key } = this.blocks;
     const read = (offset: number, length: number, signal?: AbortSignal) =>
       cache.get(`${key}|${offset}|${length}`, (shared) => this.source.read(offset, length, { signal: shared }), signal);
-    const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url });
+    const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url, fetchHeader: this.fetchHeader });
     const pool = this.options.decodePool;
     return decodeTile(this.dataset, fetched, { url: this.url, decode: pool ? (b, i, d) => pool.decode(b, i, d) : undefined });
   }
@@ -341,7 +345,22 @@ export class COGReader {
   async blockByteCounts(image: ImageInfo, opts: { signal?: AbortSignal } = {}): Promise<BlockRange[]> {
     const count = image.tilesAcross * image.tilesDown * (image.planar === 2 ? image.bands : 1);
     const indices = Array.from({ length: count }, (_, i) => i);
-    return locateBlocks(this.dataset.ifds[image.ifdIndex], image, indices, opts);
+    return locateBlocks(this.dataset.ifds[image.ifdIndex], image, indices, { ...opts, fetch: this.fetchHeader });
+  }
+
+  /**
+   * The header bytes read so far (plus size and ETag) as JSON-ready data, for
+   * `COGReader.open(url, { snapshot })` to open again with no request.
+   *
+   * @example
+   * ```ts
+   * const snap = cog.snapshot();
+   * const again = await COGReader.open(cog.url, { snapshot: snap }); // 0 requests
+   * ```
+   */
+  snapshot(): HeaderSnapshot {
+    const etag = (this.source.inner as { etag?: string }).etag;
+    return encodeSnapshot(this.url, this.dataset.header.segmentsHeld(), { size: this.fileSize ?? this.dataset.header.fileSize, etag });
   }
 
   /** Closes the source (file handle). The reader must not be used afterwards. */

@@ -114,3 +114,51 @@ describe("block cache and in-flight dedup", () => {
     expect(cache.has("k")).toBe(false);
   });
 });
+
+describe("header cache", () => {
+  it("a second open of the same URL costs no request, and its tiles are read through it", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { startRangeServer } = await import("./helpers/range-server.js");
+    const server = await startRangeServer({ "/a.tif": new Uint8Array(readFileSync(FIXTURE)) });
+    try {
+      const url = `${server.url}/a.tif`;
+      const first = await COGReader.open(url, { blockCache: false });
+      expect(first.requests.count).toBe(1);
+      const second = await COGReader.open(url, { blockCache: false });
+      expect(second.requests.count).toBe(0);
+      expect(second.ifds).toEqual(first.ifds);
+      const tile = await second.getTile(1, 1, 0);
+      expect(tile.width).toBe(256);
+      expect(second.requests.count).toBe(1);
+      expect(first.requests.count).toBe(1);
+      const third = await COGReader.open(url, { headerCache: false, blockCache: false });
+      expect(third.requests.count).toBe(1);
+      expect(server.requests.every((r) => r.method === "GET")).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("header snapshots", () => {
+  it("open from a snapshot costs no request and reads the same tiles", async () => {
+    const first = await COGReader.open(RecordingSource.fromFile(FIXTURE), { blockCache: false });
+    await first.locateTile(1, 1, 0);
+    const snap = JSON.parse(JSON.stringify(first.snapshot()));
+    expect(snap.format).toBe("cogread-header-snapshot");
+    const source = RecordingSource.fromFile(FIXTURE);
+    const cog = await COGReader.open(source, { snapshot: snap, blockCache: false });
+    expect(source.reads).toEqual([]);
+    expect(cog.ifds).toEqual(first.ifds);
+    const [range] = await cog.locateTile(1, 1, 0);
+    expect(source.reads).toEqual([]);
+    const tile = await cog.getTile(1, 1, 0);
+    expect(source.reads).toEqual([[range.offset, range.length]]);
+    expect(tile.data).toEqual((await first.getTile(1, 1, 0)).data);
+  });
+
+  it("a malformed snapshot is COG_USAGE", async () => {
+    const e = await COGReader.open(RecordingSource.fromFile(FIXTURE), { snapshot: { format: "x" } as never }).catch((err: unknown) => err);
+    expect(isCogError(e, "COG_USAGE")).toBe(true);
+  });
+});

@@ -20,6 +20,25 @@ export interface HeaderReaderOptions {
   url?: string;
 }
 
+/**
+ * Options of {@link HeaderReader.ensure}.
+ *
+ * @example
+ * ```ts
+ * await header.ensure(1024, 4096, { readahead: false, fetch: (o, n, s) => source.read(o, n, { signal: s }) });
+ * ```
+ */
+export interface EnsureOptions {
+  signal?: AbortSignal;
+  /** Fetch with readahead (default) or exactly the missing bytes. */
+  readahead?: boolean;
+  /**
+   * Fetch through this function instead of the one the reader was made with: a header shared
+   * by several readers (header cache) fetches missing pages through the reader that asks.
+   */
+  fetch?: FetchBytes;
+}
+
 interface Segment {
   offset: number;
   bytes: Uint8Array;
@@ -51,6 +70,17 @@ export class HeaderReader {
   ) {
     this.chunk = options.initialBytes;
     this.size = options.size;
+  }
+
+  /** Every held byte range, for {@link HeaderReader.restore} (header snapshots). */
+  segmentsHeld(): Array<{ offset: number; bytes: Uint8Array }> {
+    return this.segments.map((s) => ({ offset: s.offset, bytes: s.bytes }));
+  }
+
+  /** Adds byte ranges read earlier (a header snapshot), so they cost no request. */
+  restore(segments: ReadonlyArray<{ offset: number; bytes: Uint8Array }>, size?: number): void {
+    for (const s of segments) this.insert({ offset: s.offset, bytes: s.bytes });
+    if (size !== undefined) this.size = size;
   }
 
   /** File size, once known (from the options or from a read that ended short). */
@@ -89,7 +119,7 @@ export class HeaderReader {
    * the default) or exactly the missing bytes. Throws `COG_FORMAT` if the range passes the end
    * of the file.
    */
-  async ensure(offset: number, length: number, opts: { signal?: AbortSignal; readahead?: boolean } = {}): Promise<void> {
+  async ensure(offset: number, length: number, opts: EnsureOptions = {}): Promise<void> {
     await this.ensureAll([[offset, length]], opts);
   }
 
@@ -99,7 +129,7 @@ export class HeaderReader {
    */
   async ensureAll(
     ranges: ReadonlyArray<readonly [number, number]>,
-    opts: { signal?: AbortSignal; readahead?: boolean } = {},
+    opts: EnsureOptions = {},
   ): Promise<void> {
     const missing = this.missing(ranges);
     if (missing.length === 0) return;
@@ -109,7 +139,7 @@ export class HeaderReader {
       let length = end - start;
       if (readahead) length = Math.max(length, this.chunk);
       length = this.clip(start, length);
-      return this.fetchInto(start, length, opts.signal);
+      return this.fetchInto(start, length, opts.signal, opts.fetch);
     });
     if (readahead) this.chunk = Math.min(this.chunk * 2, MAX_CHUNK);
     await Promise.all(fetches);
@@ -146,10 +176,10 @@ export class HeaderReader {
     return Math.max(end - start, 0);
   }
 
-  private async fetchInto(offset: number, length: number, signal?: AbortSignal): Promise<void> {
+  private async fetchInto(offset: number, length: number, signal?: AbortSignal, fetch = this.fetchBytes): Promise<void> {
     if (length <= 0) return;
     throwIfAborted(signal, { url: this.options.url, offset, length });
-    const bytes = await this.fetchBytes(offset, length, signal);
+    const bytes = await fetch(offset, length, signal);
     if (bytes.byteLength < length) this.size = offset + bytes.byteLength;
     if (bytes.byteLength > 0) this.insert({ offset, bytes: bytes.subarray(0, length) });
   }

@@ -1,4 +1,5 @@
 import { CogError } from "../errors.js";
+import type { EnsureOptions } from "../io/header-reader.js";
 import type { Ifd } from "../tiff/ifd.js";
 import type { ImageInfo } from "../tiff/image.js";
 import { TAG } from "../tiff/tags.js";
@@ -67,7 +68,7 @@ export async function locateBlocks(
   ifd: Ifd,
   image: ImageInfo,
   indices: readonly number[],
-  opts: { signal?: AbortSignal } = {},
+  opts: EnsureOptions = {},
 ): Promise<BlockRange[]> {
   const offsets = ifd.array(image.tiled ? TAG.TileOffsets : TAG.StripOffsets);
   const counts = ifd.array(image.tiled ? TAG.TileByteCounts : TAG.StripByteCounts);

@@ -3,6 +3,7 @@ import { locateBlocks, tileBlockIndices, type BlockRange } from "../locate/block
 import type { TiffDataset } from "../tiff/dataset.js";
 import type { ImageInfo } from "../tiff/image.js";
 import { mergeRanges } from "../io/merge-ranges.js";
+import type { FetchBytes } from "../io/header-reader.js";
 
 /** Reads bytes from the source. */
 export type ReadBytes = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
@@ -42,7 +43,7 @@ export async function fetchTile(
   dataset: TiffDataset,
   read: ReadBytes,
   at: { x: number; y: number; z: number },
-  opts: { signal?: AbortSignal; url?: string } = {},
+  opts: { signal?: AbortSignal; url?: string; fetchHeader?: FetchBytes } = {},
 ): Promise<FetchedTile> {
   const { x, y, z } = at;
   const image = dataset.images[z];
@@ -50,19 +51,26 @@ export async function fetchTile(
   const maskIndex = dataset.maskOf[z];
   const mask = maskIndex === undefined ? undefined : dataset.masks[maskIndex];
   const [ranges, maskRanges] = await Promise.all([
-    locate(dataset, image, x, y, z, opts.signal),
-    mask === undefined ? undefined : locate(dataset, mask, x, y, z, opts.signal),
+    locate(dataset, image, x, y, z, opts),
+    mask === undefined ? undefined : locate(dataset, mask, x, y, z, opts),
   ]);
   const all = [...ranges, ...(maskRanges ?? [])];
-  const bytes = await fetchBlocks(read, all, { ...opts, ifd: image.ifdIndex, x, y, z });
+  const bytes = await fetchBlocks(read, all, { signal: opts.signal, url: opts.url, ifd: image.ifdIndex, x, y, z });
   const blocks = bytes.slice(0, ranges.length);
   const maskBlocks = maskRanges === undefined ? undefined : bytes.slice(ranges.length);
   return { x, y, z, image, ranges, blocks, mask, maskRanges, maskBlocks };
 }
 
-async function locate(dataset: TiffDataset, image: ImageInfo, x: number, y: number, z: number, signal?: AbortSignal): Promise<BlockRange[]> {
+async function locate(
+  dataset: TiffDataset,
+  image: ImageInfo,
+  x: number,
+  y: number,
+  z: number,
+  opts: { signal?: AbortSignal; fetchHeader?: FetchBytes },
+): Promise<BlockRange[]> {
   const indices = tileBlockIndices(image, x, y, z);
-  return locateBlocks(dataset.ifds[image.ifdIndex], image, indices, { signal });
+  return locateBlocks(dataset.ifds[image.ifdIndex], image, indices, { signal: opts.signal, fetch: opts.fetchHeader });
 }
 
 /**

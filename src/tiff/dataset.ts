@@ -22,6 +22,8 @@ import { walkIfds } from "./walk.js";
  * ```
  */
 export interface TiffDataset {
+  /** The header bytes read so far (grows as block-array pages load). */
+  header: HeaderReader;
   tiff: TiffHeader;
   ghost?: GhostArea;
   /** Every IFD of the main chain, in file order. */
@@ -67,6 +69,7 @@ export async function readTiffDataset(
   const { transform, gcps } = readGeoreference(main, crs.rasterType === "point");
   const nodataText = main.string(TAG.GdalNodata);
   return {
+    header,
     tiff,
     ghost,
     ifds,

@@ -1,5 +1,5 @@
 import { CogError, type CogErrorContext } from "../errors.js";
-import type { HeaderReader } from "../io/header-reader.js";
+import type { EnsureOptions, HeaderReader } from "../io/header-reader.js";
 import { decodeField, FIELD_TYPE_SIZE, readUint64, type TagValue } from "./field-types.js";
 import { TagArray } from "./tag-array.js";
 import { BLOCK_ARRAY_TAGS, tagName } from "./tags.js";
@@ -109,7 +109,7 @@ export class Ifd {
    * Loads the entries `indices` of several block arrays in one batch, so that offsets and byte
    * counts close together in the file cost one request.
    */
-  async loadArrayEntries(tags: readonly number[], indices: readonly number[], opts: { signal?: AbortSignal } = {}): Promise<void> {
+  async loadArrayEntries(tags: readonly number[], indices: readonly number[], opts: EnsureOptions = {}): Promise<void> {
     const ranges = tags.flatMap((tag) => this.array(tag)?.missingRanges(indices) ?? []);
     if (ranges.length > 0) await this.ctx.header.ensureAll(ranges, { ...opts, readahead: false });
   }

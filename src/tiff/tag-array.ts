@@ -1,5 +1,5 @@
 import { CogError, type CogErrorContext } from "../errors.js";
-import type { HeaderReader } from "../io/header-reader.js";
+import type { EnsureOptions, HeaderReader } from "../io/header-reader.js";
 import { readElement } from "./field-types.js";
 import type { TagEntry } from "./ifd.js";
 
@@ -47,13 +47,13 @@ export class TagArray {
   }
 
   /** The entries at `indices`, fetching the pages that hold them (in one batch). */
-  async getMany(indices: readonly number[], opts: { signal?: AbortSignal } = {}): Promise<number[]> {
+  async getMany(indices: readonly number[], opts: EnsureOptions = {}): Promise<number[]> {
     await this.load(indices, opts);
     return indices.map((i) => this.peek(i) as number);
   }
 
   /** Every entry (fetches the whole array). */
-  async getAll(opts: { signal?: AbortSignal } = {}): Promise<number[]> {
+  async getAll(opts: EnsureOptions = {}): Promise<number[]> {
     await this.header.ensure(this.entry.valueOffset, this.entry.byteLength, { ...opts, readahead: false });
     const bytes = this.header.get(this.entry.valueOffset, this.entry.byteLength);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -78,7 +78,7 @@ export class TagArray {
     });
   }
 
-  private async load(indices: readonly number[], opts: { signal?: AbortSignal }): Promise<void> {
+  private async load(indices: readonly number[], opts: EnsureOptions): Promise<void> {
     const ranges = this.missingRanges(indices);
     if (ranges.length > 0) await this.header.ensureAll(ranges, { ...opts, readahead: false });
   }
