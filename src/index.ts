@@ -33,3 +33,5 @@ export { resample, resampleWindow, type FractionalWindow, type ResampleOptions }
 export { chooseOverview, type OverviewRequest } from "./locate/overview.js";
 export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/block-cache.js";
 export type { HeaderSnapshot } from "./io/snapshot.js";
+export type { ReadPlan } from "./locate/plan.js";
+export type { ReadPlanner } from "./plan-reads.js";

@@ -20,7 +20,8 @@ import { fetchTile } from "./raster/fetch-tile.js";
 import type { Raster } from "./raster/raster.js";
 import { readPixelWindow, type PixelWindow } from "./raster/mosaic.js";
 import { readBounds, type BoundsReaderContext, type ReadBoundsOptions } from "./raster/read-bounds.js";
-import { readMapTile, type MapTileOptions } from "./raster/map-tile.js";
+import { readMapTile, type MapTileContext, type MapTileOptions } from "./raster/map-tile.js";
+import { createPlanner, type ReadPlanner } from "./plan-reads.js";
 import type { GeoExtent } from "./raster/geo-extent.js";
 import { crsDefinition, pointTransform } from "./raster/projection.js";
 import { tileBounds } from "./locate/web-mercator.js";
@@ -262,14 +263,32 @@ export class COGReader {
    * ```
    */
   async tile(x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
+    return readMapTile(this.mapTileContext(), x, y, z, opts);
+  }
+
+  /**
+   * Dry runs of `getTile`, `readWindow`, `read` and `tile`: the exact requests each would send
+   * now, given the caches, without sending them.
+   *
+   * @example
+   * ```ts
+   * const plan = await cog.plan.tile(4402, 2686, 13);
+   * console.log(plan.data); // [[offset, length], …]
+   * ```
+   */
+  get plan(): ReadPlanner {
+    const { cache, key } = this.blocks;
+    return createPlanner({
+      dataset: this.dataset,
+      isCached: (offset, length) => cache.has(`${key}|${offset}|${length}`),
+      boundsContext: () => this.boundsContext(),
+      mapTileContext: () => this.mapTileContext(),
+    });
+  }
+
+  private mapTileContext(): MapTileContext {
     const extent = this.requireExtent();
-    return readMapTile(
-      { ...this.boundsContext(), transform: this.dataset.transform!, mercatorBounds: extent.mercatorBounds, fromMercator: extent.fromMercator },
-      x,
-      y,
-      z,
-      opts,
-    );
+    return { ...this.boundsContext(), transform: this.dataset.transform!, mercatorBounds: extent.mercatorBounds, fromMercator: extent.fromMercator };
   }
 
   /**

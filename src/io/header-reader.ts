@@ -61,6 +61,7 @@ const MAX_CHUNK = 16 * 1024 * 1024;
  */
 export class HeaderReader {
   private segments: Segment[] = [];
+  private inflight: Array<{ start: number; end: number; promise: Promise<void> }> = [];
   private chunk: number;
   private size: number | undefined;
 
@@ -131,15 +132,17 @@ export class HeaderReader {
     ranges: ReadonlyArray<readonly [number, number]>,
     opts: EnsureOptions = {},
   ): Promise<void> {
-    const missing = this.missing(ranges);
-    if (missing.length === 0) return;
+    // Bytes another caller is already fetching: wait for them instead of fetching them twice.
+    const pending = this.inflight.filter((f) => this.missing(ranges).some(([s, e]) => s < f.end && e > f.start));
+    if (pending.length > 0) await Promise.all(pending.map((f) => f.promise.catch(() => undefined)));
     const readahead = opts.readahead ?? true;
-    const groups = groupRanges(missing, this.chunk);
-    const fetches = groups.map(([start, end]) => {
-      let length = end - start;
-      if (readahead) length = Math.max(length, this.chunk);
-      length = this.clip(start, length);
-      return this.fetchInto(start, length, opts.signal, opts.fetch);
+    const planned = this.plan(ranges, readahead);
+    if (planned.length === 0) return;
+    const fetches = planned.map(([start, length]) => {
+      const promise = this.fetchInto(start, length, opts.signal, opts.fetch);
+      const entry = { start, end: start + length, promise };
+      this.inflight.push(entry);
+      return promise.finally(() => this.inflight.splice(this.inflight.indexOf(entry), 1));
     });
     if (readahead) this.chunk = Math.min(this.chunk * 2, MAX_CHUNK);
     await Promise.all(fetches);
@@ -152,6 +155,17 @@ export class HeaderReader {
         });
       }
     }
+  }
+
+  /**
+   * The fetches, as `[offset, length]`, that {@link ensureAll} would make now for these ranges
+   * (no I/O): what a dry run reports.
+   */
+  plan(ranges: ReadonlyArray<readonly [number, number]>, readahead = true): Array<[number, number]> {
+    const missing = this.missing(ranges);
+    return groupRanges(missing, this.chunk)
+      .map(([start, end]): [number, number] => [start, this.clip(start, readahead ? Math.max(end - start, this.chunk) : end - start)])
+      .filter(([, length]) => length > 0);
   }
 
   /** Missing parts of the ranges, sorted and merged. */

@@ -1,5 +1,8 @@
 import { CogError, throwIfAborted } from "../errors.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "../locate/blocks.js";
+// GDAL's COG layout puts a 4-byte trailer and a 4-byte leader between an image block and its
+// mask block (MASK_INTERLEAVED_WITH_IMAGERY=YES): within this gap they come in one request.
+import { BLOCK_MERGE_GAP } from "../locate/plan.js";
 import type { TiffDataset } from "../tiff/dataset.js";
 import type { ImageInfo } from "../tiff/image.js";
 import { mergeRanges } from "../io/merge-ranges.js";
@@ -73,12 +76,6 @@ async function locate(
   return locateBlocks(dataset.ifds[image.ifdIndex], image, indices, { signal: opts.signal, fetch: opts.fetchHeader });
 }
 
-/**
- * Bytes that may separate an image block from its mask block and still be fetched with it:
- * GDAL's COG layout puts a 4-byte trailer and a 4-byte leader between them
- * (MASK_INTERLEAVED_WITH_IMAGERY=YES), so image and mask come in one request.
- */
-const BLOCK_MERGE_GAP = 16;
 
 /** Fetches blocks, merging close ones into one request; sparse blocks cost nothing. */
 async function fetchBlocks(

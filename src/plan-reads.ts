@@ -1,0 +1,71 @@
+import type { OverviewStrategy } from "./locate/overview.js";
+import { planTiles, type ReadPlan } from "./locate/plan.js";
+import { tileBlockIndices } from "./locate/blocks.js";
+import { readMapTile, type MapTileContext, type MapTileOptions } from "./raster/map-tile.js";
+import { tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
+import type { Raster } from "./raster/raster.js";
+import { readBounds, type BoundsReaderContext, type ReadBoundsOptions } from "./raster/read-bounds.js";
+import type { TiffDataset } from "./tiff/dataset.js";
+
+/**
+ * Dry runs: the same calls as the reader's, returning the requests they would make given what
+ * is cached now, without fetching anything.
+ *
+ * @example
+ * ```ts
+ * const plan = await cog.plan.read(bounds, { width: 256, height: 256 });
+ * console.log(plan.data.length, "requests");
+ * ```
+ */
+export interface ReadPlanner {
+  getTile(x: number, y: number, z: number): Promise<ReadPlan>;
+  readWindow(win: PixelWindow, z?: number): Promise<ReadPlan>;
+  read(bounds: readonly [number, number, number, number], shape: { width: number; height: number }, opts?: ReadBoundsOptions): Promise<ReadPlan>;
+  tile(x: number, y: number, z: number, opts?: MapTileOptions & { overviewStrategy?: OverviewStrategy }): Promise<ReadPlan>;
+}
+
+/** Thrown by a planning `readWindow` to stop a read where it would start fetching. */
+class Captured {
+  constructor(
+    readonly win: PixelWindow,
+    readonly z: number,
+  ) {}
+}
+
+/**
+ * A {@link ReadPlanner} over a reader's dataset: `read` and `tile` run their real code up to
+ * the pixel window they would read, which a planning `readWindow` captures.
+ *
+ * @example
+ * ```ts
+ * const planner = createPlanner({ dataset, isCached, boundsContext, mapTileContext });
+ * ```
+ */
+export function createPlanner(deps: {
+  dataset: TiffDataset;
+  isCached: (offset: number, length: number) => boolean;
+  boundsContext: () => BoundsReaderContext;
+  mapTileContext: () => MapTileContext;
+}): ReadPlanner {
+  const capture = (win: PixelWindow, z: number): Promise<Raster> => Promise.reject(new Captured(win, z));
+  const forWindow = (win: PixelWindow, z: number) =>
+    planTiles(deps.dataset, tilesForWindow(deps.dataset.images[z], win).map(([x, y]) => [x, y, z] as const), deps.isCached);
+  const run = async (call: () => Promise<Raster>): Promise<ReadPlan> => {
+    try {
+      await call();
+    } catch (e) {
+      if (e instanceof Captured) return forWindow(e.win, e.z);
+      throw e;
+    }
+    throw new Error("unreachable: the planned call did not read");
+  };
+  return {
+    getTile: (x, y, z) => {
+      tileBlockIndices(deps.dataset.images[z] ?? deps.dataset.images[0], x, y, z);
+      return planTiles(deps.dataset, [[x, y, z]], deps.isCached);
+    },
+    readWindow: (win, z = 0) => forWindow(win, z),
+    read: (bounds, shape, opts = {}) => run(() => readBounds({ ...deps.boundsContext(), readWindow: capture }, bounds, shape, opts)),
+    tile: (x, y, z, opts = {}) => run(() => readMapTile({ ...deps.mapTileContext(), readWindow: capture }, x, y, z, opts)),
+  };
+}
