@@ -35,3 +35,4 @@ export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/bl
 export type { HeaderSnapshot } from "./io/snapshot.js";
 export type { ReadPlan } from "./locate/plan.js";
 export type { ReadPlanner } from "./plan-reads.js";
+export { envSettings, type EnvSettings } from "./env.js";

@@ -1,4 +1,5 @@
 import { CogError, isCogError } from "./errors.js";
+import { envSettings } from "./env.js";
 import { HeaderCache } from "./io/header-cache.js";
 import { decodeSnapshot } from "./io/snapshot.js";
 import { HeaderReader } from "./io/header-reader.js";
@@ -22,18 +23,19 @@ export async function openFile(
   input: SourceInput,
   options: OpenOptions,
 ): Promise<{ source: CountingSource; dataset: TiffDataset; extent: GeoExtent | Error | undefined; cacheKey: string }> {
-  const source = new CountingSource(openSource(input, { headers: options.headers }));
+  const source = new CountingSource(openSource(input, { headers: options.headers }), { debug: envSettings().debug });
   const cacheKey = cacheKeyOf(input, source.url);
   const url = source.url;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const initialBytes = options.initialBytes ?? DEFAULT_INITIAL_BYTES;
+  const env = envSettings();
+  const initialBytes = options.initialBytes ?? env.initialBytes ?? DEFAULT_INITIAL_BYTES;
   if (!Number.isSafeInteger(initialBytes) || initialBytes < 16) {
     throw new CogError("COG_USAGE", `initialBytes must be an integer >= 16, got ${initialBytes}`, { url });
   }
-  const cacheable = options.headerCache !== false && /^(https?|s3|gs):\/\//i.test(cacheKey);
+  const cacheable = (options.headerCache ?? env.headerCache ?? true) !== false && /^(https?|s3|gs):\/\//i.test(cacheKey);
   const cached = cacheable ? headerCache.get(cacheKey) : undefined;
   if (cached !== undefined) return { source, dataset: cached.dataset, extent: cached.extent, cacheKey };
-  const header = new HeaderReader((offset, length, signal) => source.read(offset, length, { signal }), { initialBytes, size: source.size, url });
+  const header = new HeaderReader((offset, length, signal) => source.read(offset, length, { signal }), { initialBytes, size: source.size, url, chunk: env.headerChunkSize });
   const snapshot = options.snapshot ? decodeSnapshot(options.snapshot) : undefined;
   if (snapshot) header.restore(snapshot.segments, snapshot.size);
   try {

@@ -3,6 +3,8 @@ import type { CountingSource, RequestStats } from "./io/stats.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
 import type { OpenOptions } from "./options.js";
 import { openFile } from "./open.js";
+import { envSettings } from "./env.js";
+import type { OverviewStrategy } from "./locate/overview.js";
 import { encodeSnapshot, type HeaderSnapshot } from "./io/snapshot.js";
 import { BlockCache, sharedBlockCache } from "./io/block-cache.js";
 import { readPoint } from "./raster/point.js";
@@ -58,7 +60,9 @@ export class COGReader {
    */
   static async open(input: SourceInput, options: OpenOptions = {}): Promise<COGReader> {
     const { source, dataset, extent, cacheKey } = await openFile(input, options);
-    const cache = options.blockCache === false ? new BlockCache({ maxBytes: 0 }) : (options.blockCache ?? sharedBlockCache());
+    const env = envSettings();
+    const blockCache = options.blockCache ?? env.blockCache;
+    const cache = blockCache === false ? new BlockCache({ maxBytes: 0 }) : (blockCache ?? sharedBlockCache());
     return new COGReader(source, dataset, options, extent, { cache, key: cacheKey });
   }
 
@@ -208,14 +212,19 @@ export class COGReader {
   async getTile(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean } = {}): Promise<Raster> {
     const image = this.ifds[z];
     const inside = image !== undefined && x >= 0 && y >= 0 && x < image.tilesAcross && y < image.tilesDown;
-    if (!inside && image !== undefined && (opts.boundless ?? true) && Number.isInteger(x) && Number.isInteger(y)) {
+    if (!inside && image !== undefined && (opts.boundless ?? envSettings().boundless ?? true) && Number.isInteger(x) && Number.isInteger(y)) {
       return emptyTile(this.dataset, image);
     }
     // Tile bytes go through the block cache: a repeated or concurrent read of a block costs one request.
     const { cache, key } = this.blocks;
     const read = (offset: number, length: number, signal?: AbortSignal) =>
       cache.get(`${key}|${offset}|${length}`, (shared) => this.source.read(offset, length, { signal: shared }), signal);
-    const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url, fetchHeader: this.fetchHeader });
+    const fetched = await fetchTile(this.dataset, read, { x, y, z }, {
+      signal: opts.signal,
+      url: this.url,
+      fetchHeader: this.fetchHeader,
+      mergeGap: envSettings().mergeConsecutiveRanges === false ? -1 : undefined,
+    });
     const pool = this.options.decodePool;
     return decodeTile(this.dataset, fetched, { url: this.url, decode: pool ? (b, i, d) => pool.decode(b, i, d) : undefined });
   }
@@ -248,7 +257,7 @@ export class COGReader {
    * ```
    */
   async read(bounds: readonly [number, number, number, number], shape: { width: number; height: number }, opts: ReadBoundsOptions = {}): Promise<Raster> {
-    return readBounds(this.boundsContext(), bounds, shape, opts);
+    return readBounds(this.boundsContext(), bounds, shape, this.withEnvDefaults(opts));
   }
 
   /**
@@ -263,7 +272,7 @@ export class COGReader {
    * ```
    */
   async tile(x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
-    return readMapTile(this.mapTileContext(), x, y, z, opts);
+    return readMapTile(this.mapTileContext(), x, y, z, this.withEnvDefaults(opts));
   }
 
   /**
@@ -284,6 +293,17 @@ export class COGReader {
       boundsContext: () => this.boundsContext(),
       mapTileContext: () => this.mapTileContext(),
     });
+  }
+
+  /** Options the caller left out take their COGREAD_* environment values. */
+  private withEnvDefaults<T extends { boundless?: boolean; fillValue?: number; overviewStrategy?: OverviewStrategy }>(opts: T): T {
+    const env = envSettings();
+    return {
+      ...(env.boundless !== undefined ? { boundless: env.boundless } : {}),
+      ...(env.fillValue !== undefined ? { fillValue: env.fillValue } : {}),
+      ...(env.overviewStrategy !== undefined ? { overviewStrategy: env.overviewStrategy } : {}),
+      ...opts,
+    };
   }
 
   private mapTileContext(): MapTileContext {

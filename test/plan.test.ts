@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BlockCache, COGReader } from "../src/index.js";
+import { BlockCache, COGReader, type ReadPlan } from "../src/index.js";
 import { corpusFile } from "./helpers/corpus.js";
 import { RecordingSource } from "./helpers/recording-source.js";
 
@@ -13,7 +13,7 @@ async function open(path: string) {
 }
 
 /** Runs `call` after planning it; returns the plan and what was then really fetched. */
-async function planned(source: RecordingSource, plan: () => Promise<{ data: Array<[number, number]>; header: Array<[number, number]> }>, call: () => Promise<unknown>) {
+async function planned(source: RecordingSource, plan: () => Promise<ReadPlan>, call: () => Promise<unknown>) {
   const p = await plan();
   const before = source.reads.length;
   await call();

@@ -18,6 +18,8 @@ export interface HeaderReaderOptions {
   size?: number;
   /** For error messages. */
   url?: string;
+  /** First readahead chunk (default `initialBytes`); it doubles after each miss. */
+  chunk?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export class HeaderReader {
     private readonly fetchBytes: FetchBytes,
     private readonly options: HeaderReaderOptions,
   ) {
-    this.chunk = options.initialBytes;
+    this.chunk = options.chunk ?? options.initialBytes;
     this.size = options.size;
   }
 

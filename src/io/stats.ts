@@ -33,7 +33,10 @@ export interface RequestStats {
 export class CountingSource implements Source {
   readonly stats: RequestStats = { count: 0, bytes: 0, ranges: [], headerSize: 0 };
 
-  constructor(readonly inner: Source) {}
+  constructor(
+    readonly inner: Source,
+    private readonly opts: { debug?: boolean } = {},
+  ) {}
 
   get url(): string {
     return this.inner.url;
@@ -46,12 +49,26 @@ export class CountingSource implements Source {
   async read(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {
     this.stats.count++;
     this.stats.ranges.push([offset, length]);
-    const bytes = await this.inner.read(offset, length, options);
-    this.stats.bytes += bytes.byteLength;
-    return bytes;
+    const started = Date.now();
+    try {
+      const bytes = await this.inner.read(offset, length, options);
+      this.stats.bytes += bytes.byteLength;
+      if (this.opts.debug) log(`${this.url} bytes=${offset}-${offset + length - 1} -> ${bytes.byteLength} B in ${Date.now() - started} ms`);
+      return bytes;
+    } catch (e) {
+      if (this.opts.debug) log(`${this.url} bytes=${offset}-${offset + length - 1} -> ${(e as { code?: string }).code ?? "error"} after ${Date.now() - started} ms`);
+      throw e;
+    }
   }
 
   async close(): Promise<void> {
     await this.inner.close?.();
   }
+}
+
+/** One debug line on stderr (COGREAD_LOG_LEVEL=DEBUG). */
+function log(line: string): void {
+  const proc = (globalThis as { process?: { stderr?: { write(s: string): void } } }).process;
+  if (proc?.stderr) proc.stderr.write(`cogread: ${line}\n`);
+  else console.debug(`cogread: ${line}`);
 }

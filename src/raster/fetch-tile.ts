@@ -46,7 +46,7 @@ export async function fetchTile(
   dataset: TiffDataset,
   read: ReadBytes,
   at: { x: number; y: number; z: number },
-  opts: { signal?: AbortSignal; url?: string; fetchHeader?: FetchBytes } = {},
+  opts: { signal?: AbortSignal; url?: string; fetchHeader?: FetchBytes; mergeGap?: number } = {},
 ): Promise<FetchedTile> {
   const { x, y, z } = at;
   const image = dataset.images[z];
@@ -58,7 +58,7 @@ export async function fetchTile(
     mask === undefined ? undefined : locate(dataset, mask, x, y, z, opts),
   ]);
   const all = [...ranges, ...(maskRanges ?? [])];
-  const bytes = await fetchBlocks(read, all, { signal: opts.signal, url: opts.url, ifd: image.ifdIndex, x, y, z });
+  const bytes = await fetchBlocks(read, all, { signal: opts.signal, url: opts.url, ifd: image.ifdIndex, x, y, z }, opts.mergeGap ?? BLOCK_MERGE_GAP);
   const blocks = bytes.slice(0, ranges.length);
   const maskBlocks = maskRanges === undefined ? undefined : bytes.slice(ranges.length);
   return { x, y, z, image, ranges, blocks, mask, maskRanges, maskBlocks };
@@ -82,9 +82,10 @@ async function fetchBlocks(
   read: ReadBytes,
   ranges: BlockRange[],
   ctx: { signal?: AbortSignal; url?: string; ifd: number; x: number; y: number; z: number },
+  maxGap: number,
 ): Promise<Array<Uint8Array | undefined>> {
   const stored = ranges.map((r, i) => ({ r, i })).filter(({ r }) => r.offset !== 0 && r.length !== 0);
-  const requests = mergeRanges(stored.map(({ r }) => [r.offset, r.length] as const), { maxGap: BLOCK_MERGE_GAP });
+  const requests = mergeRanges(stored.map(({ r }) => [r.offset, r.length] as const), { maxGap });
   const out = new Array<Uint8Array | undefined>(ranges.length);
   const { signal, ...context } = ctx;
   await Promise.all(
