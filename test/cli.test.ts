@@ -94,3 +94,34 @@ describe("the README's first command", () => {
     expect(stdout).toMatch(/^requests: 1, bytes: 16384$/m);
   });
 });
+
+describe("cogread plan and snapshot", () => {
+  it("plan prints the requests a tile would cost, without reading it", async () => {
+    const { code, out } = await run(["plan", SAMPLE, "getTile", "1", "1", "0"]);
+    expect(code).toBe(0);
+    const plan = JSON.parse(out);
+    expect(plan.requests).toBe(1);
+    expect(plan.data).toHaveLength(1);
+    const { COGReader } = await import("../src/index.js");
+    const cog = await COGReader.open(SAMPLE, { blockCache: false });
+    const [r] = await cog.locateTile(1, 1, 0);
+    expect(plan.data[0]).toEqual([r.offset, r.length]);
+  });
+
+  it("snapshot prints JSON that reopens the file with no request", async () => {
+    const { code, out } = await run(["snapshot", SAMPLE]);
+    expect(code).toBe(0);
+    const snap = JSON.parse(out);
+    const { COGReader } = await import("../src/index.js");
+    const cog = await COGReader.open(SAMPLE, { snapshot: snap, blockCache: false });
+    expect(cog.requests.count).toBe(0);
+    await cog.getTile(3, 2, 0);
+    expect(cog.requests.count).toBe(1);
+  });
+
+  it("plan with bad arguments exits 1 with COG_USAGE", async () => {
+    const { code, err } = await run(["plan", SAMPLE, "tile", "x", "1", "2"]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/COG_USAGE/);
+  });
+});

@@ -1,13 +1,20 @@
 import { isCogError } from "../errors.js";
 import { COGReader } from "../reader.js";
+import { planCommand, snapshotCommand } from "./commands.js";
 import { formatInfo } from "./format.js";
 import { infoReport } from "./info.js";
 
 const USAGE = `usage: cogread info <path|url> [--json] [--verbose]
+       cogread plan <path|url> getTile|tile X Y Z
+       cogread plan <path|url> read MINX MINY MAXX MAXY WIDTH HEIGHT
+       cogread snapshot <path|url> > file.snapshot.json
 
 commands:
-  info    print the file's profile, georeferencing, IFDs, COG layout check
-          and the requests and bytes the command cost
+  info      print the file's profile, georeferencing, IFDs, COG layout check
+            and the requests and bytes the command cost
+  plan      print, as JSON, the requests a getTile/tile/read call would send
+            (a dry run: nothing but the header is read)
+  snapshot  print a header snapshot (JSON) to open the file later with no request
 
 options:
   --json     print the same facts as one JSON object
@@ -37,15 +44,24 @@ export async function runCli(
     return args.length === 0 && !flags.has("--help") ? 2 : 0;
   }
   const unknown = [...flags].filter((f) => !["--json", "--verbose", "--help"].includes(f));
-  if (args[0] !== "info" || args.length !== 2 || unknown.length > 0) {
+  const [command, path, ...rest] = args;
+  const shapeOk = (command === "info" && rest.length === 0) || (command === "snapshot" && rest.length === 0) || (command === "plan" && rest.length > 0);
+  if (!shapeOk || path === undefined || unknown.length > 0) {
     io.err(`cogread: ${unknown.length > 0 ? `unknown option ${unknown[0]}` : `bad arguments: ${argv.join(" ")}`}\n${USAGE}\n`);
     return 2;
   }
   let cog: COGReader | undefined;
   try {
-    cog = await COGReader.open(args[1]);
-    const report = await infoReport(cog);
-    io.out(flags.has("--json") ? `${JSON.stringify(report, null, 2)}\n` : formatInfo(report));
+    cog = await COGReader.open(path);
+    if (command === "plan") {
+      const plan = await planCommand(cog, rest);
+      io.out(`${JSON.stringify({ ...plan, requests: plan.header.length + plan.data.length }, null, 2)}\n`);
+    } else if (command === "snapshot") {
+      io.out(`${JSON.stringify(await snapshotCommand(cog))}\n`);
+    } else {
+      const report = await infoReport(cog);
+      io.out(flags.has("--json") ? `${JSON.stringify(report, null, 2)}\n` : formatInfo(report));
+    }
     return 0;
   } catch (e) {
     const message = isCogError(e) ? `${e.code}: ${e.message}` : String((e as Error)?.message ?? e);
