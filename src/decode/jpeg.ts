@@ -1,4 +1,5 @@
 import { CogError, type CogErrorContext } from "../errors.js";
+import { fitBlock } from "./fit-block.js";
 import type { BlockInfo, Codec } from "./types.js";
 
 /**
@@ -64,7 +65,7 @@ export function jpegCodec(backend?: JpegBackend): Codec {
       throw new CogError("COG_LIMIT", why, { ...ctx, limit: "expectedBytes" });
     }
     try {
-      return fitBlock(decoder.decode(stream, frame, ycbcr), frame.width, frame.height, block);
+      return fitBlock(decoder.decode(stream, frame, ycbcr), frame.width, frame.height, block, "JPEG");
     } catch (e) {
       if (e instanceof CogError) throw e;
       throw new CogError("COG_FORMAT", `corrupt JPEG data: ${(e as Error).message}`, { ...ctx }, { cause: e });
@@ -201,17 +202,6 @@ function scanJpeg(s: Uint8Array, ownAdobe: boolean, ctx: CogErrorContext): JpegF
   return frame;
 }
 
-/** Pads a smaller decoded image (short last strip, odd writer) to the block size with zeros. */
-function fitBlock(pixels: Uint8Array, width: number, height: number, block: BlockInfo): Uint8Array {
-  if (width === block.width && height === block.height) return pixels;
-  if (width > block.width || height > block.height) {
-    throw new CogError("COG_FORMAT", `JPEG is ${width}x${height}, the block ${block.width}x${block.height}`, { ...block.context });
-  }
-  const row = width * block.samples;
-  const out = new Uint8Array(block.width * block.height * block.samples);
-  for (let y = 0; y < height; y++) out.set(pixels.subarray(y * row, (y + 1) * row), y * block.width * block.samples);
-  return out;
-}
 
 /**
  * In place: raw Y, Cb, Cr (chroma replicated by jpeg-js) to RGB exactly as libjpeg-turbo does

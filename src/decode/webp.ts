@@ -1,4 +1,5 @@
 import { CogError, type CogErrorContext } from "../errors.js";
+import { fitBlock } from "./fit-block.js";
 import type { BlockInfo, Codec } from "./types.js";
 
 type WebpDecode = (buffer: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
@@ -41,7 +42,7 @@ export const decodeWebp: Codec = async (bytes, block) => {
     throw new CogError("COG_FORMAT", `WebP decoded to ${image.width}x${image.height}, its header says ${width}x${height}`, { ...ctx });
   }
   const rgba = new Uint8Array(image.data.buffer, image.data.byteOffset, width * height * 4);
-  return fitBlock(block.samples === 4 ? rgba : dropAlpha(rgba), width, height, block);
+  return fitBlock(block.samples === 4 ? rgba : dropAlpha(rgba), width, height, block, "WebP");
 };
 
 /**
@@ -76,17 +77,6 @@ function dropAlpha(rgba: Uint8Array): Uint8Array {
   return rgb;
 }
 
-/** Pads a smaller decoded image (a short last strip) to the block size with zeros. */
-function fitBlock(pixels: Uint8Array, width: number, height: number, block: BlockInfo): Uint8Array {
-  if (width === block.width && height === block.height) return pixels;
-  if (width > block.width || height > block.height) {
-    throw new CogError("COG_FORMAT", `WebP is ${width}x${height}, the block ${block.width}x${block.height}`, { ...block.context });
-  }
-  const row = width * block.samples;
-  const out = new Uint8Array(block.width * block.height * block.samples);
-  for (let y = 0; y < height; y++) out.set(pixels.subarray(y * row, (y + 1) * row), y * block.width * block.samples);
-  return out;
-}
 
 function loadWebp(): Promise<WebpDecode> {
   loading ??= (async () => {
