@@ -26,7 +26,11 @@ export type CogErrorCode =
   /** The caller passed an invalid argument. */
   | "COG_USAGE"
   /** A tile or window lies outside the image. */
-  | "COG_TILE_OUTSIDE";
+  | "COG_TILE_OUTSIDE"
+  /** The remote file changed between reads (its ETag or Last-Modified differs from the first response). */
+  | "COG_SOURCE_CHANGED"
+  /** A request attempt took longer than its `timeoutMs`; the request was cancelled. */
+  | "COG_TIMEOUT";
 
 /**
  * Where an error happened. Every field is optional; the ones that are known are set.

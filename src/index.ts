@@ -36,3 +36,5 @@ export type { HeaderSnapshot } from "./io/snapshot.js";
 export type { ReadPlan } from "./locate/plan.js";
 export type { ReadPlanner } from "./plan-reads.js";
 export { envSettings, type EnvSettings } from "./env.js";
+export { S3Source, parseS3Url, gcsHttpsUrl, type S3SourceOptions } from "./source/s3.js";
+export type { S3Credentials, S3CredentialProvider } from "./source/s3-credentials.js";

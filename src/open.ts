@@ -23,7 +23,7 @@ export async function openFile(
   input: SourceInput,
   options: OpenOptions,
 ): Promise<{ source: CountingSource; dataset: TiffDataset; extent: GeoExtent | Error | undefined; cacheKey: string }> {
-  const source = new CountingSource(openSource(input, { headers: options.headers }), { debug: envSettings().debug });
+  const source = new CountingSource(openSource(input, { headers: options.headers, s3: options.s3 }), { debug: envSettings().debug });
   const cacheKey = cacheKeyOf(input, source.url);
   const url = source.url;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };

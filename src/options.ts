@@ -1,5 +1,6 @@
 import type { BlockCache } from "./io/block-cache.js";
 import type { HeaderSnapshot } from "./io/snapshot.js";
+import type { S3SourceOptions } from "./source/s3.js";
 import type { DecodePool } from "./decode/worker-pool.js";
 
 /**
@@ -51,6 +52,8 @@ export interface OpenOptions {
   limits?: Partial<CogLimits>;
   /** Extra HTTP headers for http(s) sources. */
   headers?: Record<string, string>;
+  /** Region, endpoint, credentials, requester-pays for s3:// URLs. */
+  s3?: S3SourceOptions;
   /** Cancels opening. */
   signal?: AbortSignal;
   /**

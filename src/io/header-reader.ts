@@ -139,14 +139,13 @@ export class HeaderReader {
     if (pending.length > 0) await Promise.all(pending.map((f) => f.promise.catch(() => undefined)));
     const readahead = opts.readahead ?? true;
     const planned = this.plan(ranges, readahead);
-    if (planned.length === 0) return;
     const fetches = planned.map(([start, length]) => {
       const promise = this.fetchInto(start, length, opts.signal, opts.fetch);
       const entry = { start, end: start + length, promise };
       this.inflight.push(entry);
       return promise.finally(() => this.inflight.splice(this.inflight.indexOf(entry), 1));
     });
-    if (readahead) this.chunk = Math.min(this.chunk * 2, MAX_CHUNK);
+    if (readahead && planned.length > 0) this.chunk = Math.min(this.chunk * 2, MAX_CHUNK);
     await Promise.all(fetches);
     for (const [offset, length] of ranges) {
       if (!this.has(offset, length)) {
@@ -165,7 +164,9 @@ export class HeaderReader {
    */
   plan(ranges: ReadonlyArray<readonly [number, number]>, readahead = true): Array<[number, number]> {
     const missing = this.missing(ranges);
-    return groupRanges(missing, this.chunk)
+    // Never merge across bytes already held: clipping would then drop the ranges beyond them.
+    const heldBetween = (from: number, to: number) => this.segments.some((seg) => seg.offset >= from && seg.offset < to);
+    return groupRanges(missing, this.chunk, heldBetween)
       .map(([start, end]): [number, number] => [start, this.clip(start, readahead ? Math.max(end - start, this.chunk) : end - start)])
       .filter(([, length]) => length > 0);
   }
@@ -230,11 +231,11 @@ export class HeaderReader {
 }
 
 /** Groups sorted `[start, end)` ranges whose gaps are below `maxGap` into spans. */
-function groupRanges(sorted: Array<[number, number]>, maxGap: number): Array<[number, number]> {
+function groupRanges(sorted: Array<[number, number]>, maxGap: number, heldBetween: (from: number, to: number) => boolean): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const [start, end] of sorted) {
     const last = out[out.length - 1];
-    if (last !== undefined && start - last[1] <= maxGap) last[1] = Math.max(last[1], end);
+    if (last !== undefined && start - last[1] <= maxGap && !heldBetween(last[1], start)) last[1] = Math.max(last[1], end);
     else out.push([start, end]);
   }
   return out;

@@ -1,58 +1,55 @@
 import { CogError, throwIfAborted } from "../errors.js";
 import {
-  assertRangeArgs, rangeRequestHeaders, readRangeResponse, sliceWhole,
-  type RangeRequest, type RawRangeResponse,
+  assertRangeArgs, checkRangeBody, rangeHeader, rangeRequestHeaders, sliceWhole, type RangeRequest, type RawRangeResponse,
 } from "./http-response.js";
+import { resolvePolicy, sendWithRetry, type FinalResponse, type HttpTransportOptions, type RetryPolicy } from "./http-retry.js";
+import {
+  coalesceRanges, MULTI_REFUSED, multiRangeHeader, multiRangeParts, pickRanges, type BytePart, type ByteRange,
+} from "./multipart.js";
 import type { ReadOptions, Source } from "./types.js";
 
-/**
- * Options of {@link FetchSource}.
- *
- * @example
- * ```ts
- * const options: FetchSourceOptions = { headers: { authorization: `Bearer ${token}` } };
- * ```
- */
-export interface FetchSourceOptions {
-  /** Extra request headers (a `Range` header here is replaced by the one for each read). */
-  headers?: Record<string, string>;
-  /** `fetch` implementation to use instead of `globalThis.fetch` (looked up at each read). */
-  fetch?: typeof fetch;
-}
+/** A 200 answer to a multi-range request is kept when at most twice the bytes asked plus this. */
+const WHOLE_SLACK = 1 << 20;
+
+/** The value `W/"x"` and `"x"` share: weak and strong ETags compare by value here. */
+const validatorValue = (v: string): string => v.trim().replace(/^W\//, "");
 
 /**
- * Reads byte ranges of a URL with the standard `fetch` (browsers, edge runtimes, Deno, Bun, Node).
- * Same behaviour as {@link HttpSource}: exact `Range` headers, never `HEAD`, `size` learned from the
- * first 206 `Content-Range`, a 200 whole body kept and served from memory afterwards.
- *
- * In browsers a cross-origin server must list `Content-Range` in `Access-Control-Expose-Headers`
- * for `size` to be learned; without it the ranges still work but are not cross-checked.
+ * The engine both HTTP sources share; a subclass only sends requests (`transport`). It keeps
+ * `size`, a whole body when the server answered 200, the first response's ETag (or Last-Modified)
+ * and whether the server serves multi-range requests; it retries, times out and caps concurrency
+ * through {@link sendWithRetry}.
  *
  * @example
  * ```ts
- * const source = new FetchSource("https://example.com/dem.tif");
- * const header = await source.read(0, 16384);
+ * class MySource extends HttpRangeSource {
+ *   protected override transport(headers: Record<string, string>, signal: AbortSignal) { return send(this.url, headers, signal); }
+ * }
  * ```
  */
-export class FetchSource implements Source {
+export abstract class HttpRangeSource implements Source {
   /** The URL read from. */
   readonly url: string;
   readonly #headers: Record<string, string>;
-  readonly #fetch: typeof fetch | undefined;
+  readonly #policy: RetryPolicy;
+  readonly #multiRange: "auto" | "always" | "never";
+  readonly #onChange: (() => void) | undefined;
   #size: number | undefined;
   #whole: Uint8Array | undefined;
+  #etag: string | undefined;
+  #validator: { kind: "ETag" | "Last-Modified"; value: string } | undefined;
+  #multiRangeRefused = false;
 
-  /**
-   * @example
-   * ```ts
-   * const source = new FetchSource("https://example.com/a.tif", { headers: { "x-api-key": key } });
-   * ```
-   */
-  constructor(url: string, options: FetchSourceOptions = {}) {
+  constructor(url: string, options: HttpTransportOptions) {
     this.url = url;
     this.#headers = { ...options.headers };
-    this.#fetch = options.fetch;
+    this.#policy = resolvePolicy(options);
+    this.#multiRange = options.multiRange ?? "auto";
+    this.#onChange = options.onChange;
   }
+
+  /** Sends one GET with these headers; must cancel the request when `signal` fires. */
+  protected abstract transport(headers: Record<string, string>, signal: AbortSignal): Promise<RawRangeResponse>;
 
   /**
    * Size of the file in bytes, once a response has told it.
@@ -65,6 +62,20 @@ export class FetchSource implements Source {
    */
   get size(): number | undefined {
     return this.#size;
+  }
+
+  /**
+   * The ETag of the first response (as sent, weak or strong), once known; a changed file
+   * replaces it after throwing `COG_SOURCE_CHANGED`.
+   *
+   * @example
+   * ```ts
+   * await source.read(0, 8);
+   * source.etag; // e.g. '"5d8c72a5edda8d6a"'
+   * ```
+   */
+  get etag(): string | undefined {
+    return this.#etag;
   }
 
   /**
@@ -81,17 +92,60 @@ export class FetchSource implements Source {
     assertRangeArgs(this.url, offset, length);
     throwIfAborted(signal, { url: this.url, offset, length });
     if (this.#whole) return sliceWhole(this.#whole, offset, length);
-    const want = this.#size === undefined ? length : Math.max(0, Math.min(length, this.#size - offset));
+    const want = this.#clamp(offset, length);
     if (want === 0) return new Uint8Array(0);
     const req: RangeRequest = { url: this.url, offset, length: want };
-    const result = await readRangeResponse(req, signal, () => this.#send(req, signal));
-    if (result.whole) this.#whole = result.whole;
-    if (result.size !== undefined) this.#size = result.size;
+    const res = await this.#send(req, signal);
+    const result = checkRangeBody(req, res.status, res.header("content-range"), res.body);
+    this.#learn(result.size, result.whole);
     return result.bytes;
   }
 
   /**
-   * Does nothing: `fetch` owns its connections.
+   * Reads several `[offset, length]` ranges with ONE request (`Range: bytes=a-b,c-d`) answered by
+   * `206 multipart/byteranges`, a 206 covering them all, or a 200 whole body. Overlapping or
+   * touching ranges are merged in the request. When the server refuses (400/416/501), answers only
+   * some ranges, or sends a whole file larger than twice the bytes asked plus 1 MiB (S3 and GCS
+   * do; that body is dropped unread), the ranges are read one request each, in parallel, and later
+   * calls skip multi-range (`multiRange: "auto"`). Results come in the order asked.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = await source.readRanges([[0, 16384], [1_048_576, 65536]], { signal });
+   * ```
+   */
+  async readRanges(ranges: ReadonlyArray<ByteRange>, options: ReadOptions = {}): Promise<Uint8Array[]> {
+    const { signal } = options;
+    for (const [offset, length] of ranges) assertRangeArgs(this.url, offset, length);
+    throwIfAborted(signal, { url: this.url });
+    const plan = coalesceRanges(ranges.map(([offset, length]): ByteRange => [offset, this.#clamp(offset, length)]));
+    const single = this.#multiRange === "never" || (this.#multiRange === "auto" && this.#multiRangeRefused);
+    if (this.#whole || plan.length === 0 || (single && plan.length > 1)) return this.#fill(ranges, [], signal);
+    if (plan.length === 1) {
+      const [offset, length] = plan[0]!;
+      return this.#fill(ranges, [{ start: offset, bytes: await this.read(offset, length, { signal }) }], signal);
+    }
+    const last = plan[plan.length - 1]!;
+    const req: RangeRequest = { url: this.url, offset: plan[0]![0], length: last[0] + last[1] - plan[0]![0], range: multiRangeHeader(plan) };
+    const strict = this.#multiRange === "always";
+    const res = await this.#send(req, signal, strict ? undefined : {
+      passStatus: (status) => MULTI_REFUSED.has(status),
+      maxWhole: 2 * plan.reduce((n, [, length]) => n + length, 0) + WHOLE_SLACK,
+    });
+    if (res.skipped) { // a whole file too big to be worth it: dropped unread
+      this.#multiRangeRefused = true;
+      return this.#fill(ranges, [], signal);
+    }
+    const answer = multiRangeParts(req, plan, {
+      status: res.status, body: res.body, contentType: res.header("content-type"), contentRange: res.header("content-range"),
+    });
+    this.#learn(answer.size, answer.whole);
+    if (answer.refused) this.#multiRangeRefused = true;
+    return this.#fill(ranges, answer.parts, signal, () => { this.#multiRangeRefused = !strict; });
+  }
+
+  /**
+   * Does nothing: connections belong to the shared agent or to `fetch`.
    *
    * @example
    * ```ts
@@ -100,21 +154,116 @@ export class FetchSource implements Source {
    */
   async close(): Promise<void> {}
 
-  async #send(req: RangeRequest, signal: AbortSignal | undefined): Promise<RawRangeResponse> {
+  /** Each range from `parts`, or read on its own (in parallel) when no part holds it. */
+  async #fill(ranges: ReadonlyArray<ByteRange>, parts: BytePart[], signal: AbortSignal | undefined, onMissing?: () => void): Promise<Uint8Array[]> {
+    const picked = pickRanges(ranges, parts, this.#size);
+    if (parts.length > 0 && picked.includes(undefined)) onMissing?.();
+    return Promise.all(picked.map((bytes, i) => bytes ?? this.read(ranges[i]![0], ranges[i]![1], { signal })));
+  }
+
+  #clamp(offset: number, length: number): number {
+    return this.#size === undefined ? length : Math.max(0, Math.min(length, this.#size - offset));
+  }
+
+  #learn(size: number | undefined, whole?: Uint8Array): void {
+    if (size !== undefined) this.#size = size;
+    if (whole) this.#whole = whole;
+  }
+
+  #send(req: RangeRequest, signal: AbortSignal | undefined, multi?: { passStatus(status: number): boolean; maxWhole: number }): Promise<FinalResponse> {
+    const headers = rangeRequestHeaders(this.#headers, req.offset, req.length);
+    headers.range = req.range ?? rangeHeader(req.offset, req.length);
+    return sendWithRetry({
+      req, policy: this.#policy, signal, passStatus: multi?.passStatus,
+      send: (sig) => this.transport(headers, sig),
+      check: (res) => {
+        this.#checkValidator(req, res);
+        // S3, GCS and Apache past MaxRanges answer a multi-range request with the whole file.
+        return !multi || res.status !== 200 || Number(res.header("content-length") ?? NaN) <= multi.maxWhole;
+      },
+    });
+  }
+
+  /** Remembers the first ETag (else Last-Modified); a different one later means the file changed. */
+  #checkValidator(req: RangeRequest, res: RawRangeResponse): void {
+    const etag = res.header("etag");
+    const modified = res.header("last-modified");
+    const known = this.#validator;
+    if (!known) {
+      this.#etag = etag;
+      this.#validator = etag ? { kind: "ETag", value: etag } : modified ? { kind: "Last-Modified", value: modified } : undefined;
+      return;
+    }
+    const now = known.kind === "ETag" ? etag : modified;
+    if (now === undefined || validatorValue(now) === validatorValue(known.value)) return;
+    this.#validator = { kind: known.kind, value: now };
+    this.#etag = etag;
+    this.#size = this.#whole = undefined;
+    try {
+      this.#onChange?.();
+    } catch {
+      // the callback's own failure must not hide the change
+    }
+    const { url, offset, length } = req;
+    throw new CogError("COG_SOURCE_CHANGED", `GET ${url}: file changed since the first read (${known.kind} ${known.value} -> ${now})`, {
+      url, offset, length, status: res.status,
+    });
+  }
+}
+
+/**
+ * Options of {@link FetchSource}: the shared HTTP options plus the `fetch` to use.
+ *
+ * @example
+ * ```ts
+ * const options: FetchSourceOptions = { headers: { authorization: `Bearer ${token}` }, retries: 4 };
+ * ```
+ */
+export interface FetchSourceOptions extends HttpTransportOptions {
+  /** `fetch` implementation to use instead of `globalThis.fetch` (looked up at each read). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Reads byte ranges of a URL with the standard `fetch` (browsers, edge runtimes, Deno, Bun, Node).
+ * Same behaviour as {@link HttpSource}: exact `Range` headers, never `HEAD`, `size` learned from the
+ * first 206 `Content-Range`, a 200 whole body kept and served from memory afterwards; retries,
+ * timeouts, ETag checks, multi-range reads and the per-origin cap of {@link HttpTransportOptions}.
+ *
+ * In browsers a cross-origin server must list `Content-Range` and `ETag` in
+ * `Access-Control-Expose-Headers` for `size` and ETag checks (Last-Modified is used otherwise), and
+ * allow the `Range` header in preflight for multi-range reads.
+ *
+ * @example
+ * ```ts
+ * const source = new FetchSource("https://example.com/dem.tif");
+ * const header = await source.read(0, 16384);
+ * ```
+ */
+export class FetchSource extends HttpRangeSource {
+  readonly #fetch: typeof fetch | undefined;
+
+  /**
+   * @example
+   * ```ts
+   * const source = new FetchSource("https://example.com/a.tif", { headers: { "x-api-key": key } });
+   * ```
+   */
+  constructor(url: string, options: FetchSourceOptions = {}) {
+    super(url, options);
+    this.#fetch = options.fetch;
+  }
+
+  protected override async transport(headers: Record<string, string>, signal: AbortSignal): Promise<RawRangeResponse> {
     const fetchImpl = this.#fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") {
       throw new CogError("COG_USAGE", "no global fetch in this runtime; pass options.fetch", { url: this.url });
     }
-    const res = await fetchImpl(this.url, {
-      method: "GET",
-      headers: rangeRequestHeaders(this.#headers, req.offset, req.length),
-      redirect: "follow",
-      signal,
-    });
+    const res = await fetchImpl(this.url, { method: "GET", headers, redirect: "follow", signal });
     return {
       status: res.status,
       statusText: res.statusText,
-      contentRange: res.headers.get("content-range"),
+      header: (name) => res.headers.get(name) ?? undefined,
       body: async () => new Uint8Array(await res.arrayBuffer()),
       discard: async () => {
         if (res.body && !res.bodyUsed) await res.body.cancel();

@@ -11,7 +11,8 @@ import { CogError, throwIfAborted } from "../errors.js";
 export interface RangeRequest {
   /** URL of the resource. */ url: string;
   /** First byte asked for. */ offset: number;
-  /** Number of bytes asked for (at least 1). */ length: number;
+  /** Number of bytes asked for (at least 1); for several ranges, the span from first to last byte. */ length: number;
+  /** `Range` header value when it is not the single range `offset`/`length` (multi-range reads). */ range?: string;
 }
 
 /**
@@ -29,18 +30,18 @@ export interface ContentRange {
 }
 
 /**
- * What a transport hands to {@link readRangeResponse}: status, `Content-Range`, and the body.
+ * What a transport hands to the shared request engine: status, headers, and the body.
  *
  * @example
  * ```ts
- * const raw: RawRangeResponse = { status: res.status, contentRange: res.headers.get("content-range"),
+ * const raw: RawRangeResponse = { status: res.status, header: (n) => res.headers.get(n) ?? undefined,
  *   body: async () => new Uint8Array(await res.arrayBuffer()), discard: () => res.body!.cancel() };
  * ```
  */
 export interface RawRangeResponse {
   /** HTTP status code. */ status: number;
   /** Reason phrase, if the transport has one. */ statusText?: string;
-  /** Raw `Content-Range` header value, if any (may be hidden by CORS in browsers). */ contentRange?: string | null;
+  /** A response header by lower-case name (some may be hidden by CORS in browsers). */ header(name: string): string | undefined;
   /** Reads the whole body. */ body(): Promise<Uint8Array>;
   /** Consumes or destroys the body without keeping it, so the connection is released. */ discard(): Promise<void>;
 }
@@ -148,18 +149,24 @@ export function sliceWhole(whole: Uint8Array, offset: number, length: number): U
   return whole.slice(Math.min(offset, whole.length), Math.min(offset + length, whole.length));
 }
 
+/** " after 3 tries" when a request was retried, else nothing. */
+function triesNote(tries: number | undefined): string {
+  return tries !== undefined && tries > 1 ? ` after ${tries} tries` : "";
+}
+
 /**
- * Maps a status other than 200/206 to a `COG_HTTP` error with `context.status`.
+ * Maps a status other than 200/206 to a `COG_HTTP` error with `context.status`; `tries` (when
+ * more than 1) is said in the message.
  *
  * @example
  * ```ts
- * throw httpStatusError({ url, offset: 0, length: 16384 }, 404, "Not Found");
- * // GET <url> -> 404 Not Found (range bytes=0-16383) ...
+ * throw httpStatusError({ url, offset: 0, length: 16384 }, 503, "", undefined, 3);
+ * // GET <url> -> 503 Service Unavailable (range bytes=0-16383) after 3 tries
  * ```
  */
-export function httpStatusError(req: RangeRequest, status: number, statusText?: string, contentRange?: string | null): CogError {
+export function httpStatusError(req: RangeRequest, status: number, statusText?: string, contentRange?: string | null, tries?: number): CogError {
   const { url, offset, length } = req;
-  const range = rangeHeader(offset, length);
+  const range = req.range ?? rangeHeader(offset, length);
   const reason = statusText || REASONS[status] || "";
   const head = `GET ${url} -> ${status}${reason ? ` ${reason}` : ""}`;
   let message = `${head} (range ${range})`;
@@ -168,26 +175,27 @@ export function httpStatusError(req: RangeRequest, status: number, statusText?: 
     const size = total === undefined ? "" : ` (size ${total})`;
     message = `${head}: range ${range} starts past the end of the file${size}`;
   }
-  return new CogError("COG_HTTP", message, { url, status, offset, length });
+  return new CogError("COG_HTTP", message + triesNote(tries), { url, status, offset, length });
 }
 
 /**
  * Maps a thrown error to a `CogError`: `COG_ABORT` when `signal` is aborted; otherwise `COG_HTTP`
- * with the cause attached (and `status` when the headers had already arrived, e.g. a body cut short).
+ * with the cause attached (and `status` when the headers had already arrived, e.g. a body cut short)
+ * and, when more than 1, the number of tries made.
  *
  * @example
  * ```ts
  * try { res = await fetch(url, { signal }); } catch (e) { throw httpFailure(req, e, signal); }
  * ```
  */
-export function httpFailure(req: RangeRequest, cause: unknown, signal?: AbortSignal, status?: number): CogError {
+export function httpFailure(req: RangeRequest, cause: unknown, signal?: AbortSignal, status?: number, tries?: number): CogError {
   const { url, offset, length } = req;
   if (signal?.aborted) {
     return new CogError("COG_ABORT", `GET ${url} aborted`, { url, offset, length }, { cause: signal.reason ?? cause });
   }
   if (cause instanceof CogError) return cause;
   const what = status === undefined ? "failed" : `-> ${status} body cut short`;
-  const message = `GET ${url} ${what}: ${describeCause(cause)} (range ${rangeHeader(offset, length)})`;
+  const message = `GET ${url} ${what}: ${describeCause(cause)} (range ${req.range ?? rangeHeader(offset, length)})${triesNote(tries)}`;
   return new CogError("COG_HTTP", message, { url, status, offset, length }, { cause });
 }
 
@@ -234,35 +242,4 @@ export function checkRangeBody(req: RangeRequest, status: number, contentRange: 
     throw new CogError("COG_HTTP", `GET ${url} -> ${status} body cut short: got ${body.length} of ${expected} bytes (range ${range})`, ctx);
   }
   return { bytes: body.length > length ? body.subarray(0, length) : body, size };
-}
-
-/**
- * The shared request flow of the HTTP transports: sends, maps statuses and network errors, reads or
- * discards the body, and checks it with {@link checkRangeBody}.
- *
- * @example
- * ```ts
- * const result = await readRangeResponse(req, signal, async () => toRaw(await fetch(url, init)));
- * ```
- */
-export async function readRangeResponse(req: RangeRequest, signal: AbortSignal | undefined, send: () => Promise<RawRangeResponse>): Promise<RangeBody> {
-  let res: RawRangeResponse;
-  try {
-    res = await send();
-  } catch (e) {
-    throw httpFailure(req, e, signal);
-  }
-  if (res.status !== 200 && res.status !== 206) {
-    await res.discard().catch(() => undefined);
-    throw httpStatusError(req, res.status, res.statusText, res.contentRange);
-  }
-  let body: Uint8Array;
-  try {
-    body = await res.body();
-  } catch (e) {
-    await res.discard().catch(() => undefined);
-    throw httpFailure(req, e, signal, res.status);
-  }
-  throwIfAborted(signal, { url: req.url, offset: req.offset, length: req.length });
-  return checkRangeBody(req, res.status, res.contentRange, body);
 }

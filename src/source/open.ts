@@ -3,6 +3,7 @@ import { FetchSource } from "./fetch.js";
 import { FileSource } from "./file.js";
 import { HttpSource } from "./http.js";
 import { MemorySource } from "./memory.js";
+import { S3Source, gcsHttpsUrl, type S3SourceOptions } from "./s3.js";
 import type { Source } from "./types.js";
 
 /**
@@ -27,6 +28,8 @@ export type SourceInput = string | URL | Uint8Array | ArrayBuffer | Source;
 export interface SourceOptions {
   /** Extra HTTP headers for http(s) URLs. */
   headers?: Record<string, string>;
+  /** Region, endpoint, credentials… for s3:// URLs. */
+  s3?: S3SourceOptions;
 }
 
 /**
@@ -48,14 +51,20 @@ export function openSource(input: SourceInput, options: SourceOptions = {}): Sou
     }
     return input;
   }
+  // For s3:// keep the string as given: URL.href would percent-encode the key.
   const text = input instanceof URL ? input.href : input;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
   if (scheme === "http" || scheme === "https") {
     return isNode() ? new HttpSource(text, { headers: options.headers }) : new FetchSource(text, { headers: options.headers });
   }
+  if (scheme === "s3") return new S3Source(text, options.s3);
+  if (scheme === "gs") {
+    const https = gcsHttpsUrl(text);
+    return isNode() ? new HttpSource(https, { headers: options.headers }) : new FetchSource(https, { headers: options.headers });
+  }
   if (scheme === "file") return new FileSource(decodeURIComponent(new URL(text).pathname), text);
   if (scheme !== undefined) {
-    throw new CogError("COG_USAGE", `unsupported URL scheme "${scheme}://" (use a path, file://, http:// or https://)`, {
+    throw new CogError("COG_USAGE", `unsupported URL scheme "${scheme}://" (use a path, file://, http://, https://, s3:// or gs://)`, {
       url: text,
     });
   }

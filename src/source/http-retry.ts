@@ -1,0 +1,327 @@
+import { CogError, throwIfAborted } from "../errors.js";
+import { httpFailure, httpStatusError, type RangeRequest, type RawRangeResponse } from "./http-response.js";
+
+/**
+ * How one logical HTTP request is sent: {@link HttpTransportOptions} with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const policy: RetryPolicy = { retries: 2, retryBaseMs: 100, retryMaxMs: 2000, timeoutMs: 30_000, maxConcurrency: 16 };
+ * ```
+ */
+export type RetryPolicy = Required<Pick<HttpTransportOptions, "retries" | "retryBaseMs" | "retryMaxMs" | "timeoutMs" | "maxConcurrency">>;
+
+/**
+ * Options every HTTP source takes (besides its transport's own). Defaults in brackets.
+ *
+ * @example
+ * ```ts
+ * const options: HttpTransportOptions = { retries: 4, timeoutMs: 10_000, maxConcurrency: 8, onChange: () => cache.clear() };
+ * ```
+ */
+export interface HttpTransportOptions {
+  /** Extra request headers (`Range` and `Accept-Encoding` here are replaced). */
+  headers?: Record<string, string>;
+  /** Retries after the first try on 429/500/502/503/504 and socket errors [2, so 3 tries in total]. */
+  retries?: number;
+  /** Base of the exponential backoff with full jitter, in ms [100]. */
+  retryBaseMs?: number;
+  /** Longest wait between tries, `Retry-After` (429/503) included, in ms [2000]. */
+  retryMaxMs?: number;
+  /** Time limit of each try, headers and body, in ms; 0 for none [30000]. Throws `COG_TIMEOUT`. */
+  timeoutMs?: number;
+  /** Most requests in flight at once to one origin, shared by all sources of the process [16]. */
+  maxConcurrency?: number;
+  /**
+   * `readRanges` strategy ["auto"]: one multi-range request, falling back to one request per range
+   * (and remembering it) when the server refuses; "always" throws on refusal and keeps any whole
+   * body; "never" always sends one request per range.
+   */
+  multiRange?: "auto" | "always" | "never";
+  /** Called when a response shows the file changed (ETag / Last-Modified), before `COG_SOURCE_CHANGED` is thrown; errors it throws are ignored. */
+  onChange?: () => void;
+}
+
+/**
+ * The policy of {@link HttpTransportOptions} with defaults filled in and bad numbers replaced.
+ *
+ * @example
+ * ```ts
+ * resolvePolicy({ retries: 0 }); // { retries: 0, retryBaseMs: 100, retryMaxMs: 2000, timeoutMs: 30000, maxConcurrency: 16 }
+ * ```
+ */
+export function resolvePolicy(options: HttpTransportOptions): RetryPolicy {
+  const num = (v: number | undefined, fallback: number, min: number): number =>
+    v === undefined || Number.isNaN(v) ? fallback : Math.max(min, v);
+  return {
+    retries: Math.floor(num(options.retries, 2, 0)),
+    retryBaseMs: num(options.retryBaseMs, 100, 0),
+    retryMaxMs: num(options.retryMaxMs, 2000, 0),
+    timeoutMs: num(options.timeoutMs, 30_000, 0),
+    maxConcurrency: Math.floor(num(options.maxConcurrency, 16, 1)),
+  };
+}
+
+/** Statuses worth another try: rate limiting and transient server or gateway failures. */
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** Socket-level error codes (Node and undici) that a fresh connection may not hit again. */
+const RETRY_CODES = new Set([
+  "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "EHOSTUNREACH",
+  "ENETUNREACH", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
+/**
+ * Whether a response status is retried: 429, 500, 502, 503, 504. Never another 4xx.
+ *
+ * @example
+ * ```ts
+ * isRetryableStatus(503); // true
+ * isRetryableStatus(404); // false
+ * ```
+ */
+export function isRetryableStatus(status: number): boolean {
+  return RETRY_STATUSES.has(status);
+}
+
+/**
+ * Whether a thrown transport error is a connection reset or socket failure worth another try.
+ * Walks the `cause` chain (fetch wraps socket errors); browsers' fetch gives a bare `TypeError`.
+ *
+ * @example
+ * ```ts
+ * isRetryableError(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })); // true
+ * ```
+ */
+export function isRetryableError(error: unknown): boolean {
+  let networkTypeError = false;
+  for (let e = error, depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+    if (e instanceof CogError) return false;
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    if (name === "AbortError" || name === "TimeoutError") return false;
+    if (typeof code === "string") return RETRY_CODES.has(code); // e.g. ENOTFOUND is not retried
+    networkTypeError ||= e instanceof TypeError && /fetch|network|load failed|terminated/i.test(String(message));
+    e = (e as { cause?: unknown }).cause;
+  }
+  return networkTypeError;
+}
+
+/**
+ * Parses `Retry-After` (delay seconds or an HTTP date) into milliseconds from `now`.
+ *
+ * @example
+ * ```ts
+ * parseRetryAfter("2"); // 2000
+ * parseRetryAfter("soon"); // undefined
+ * ```
+ */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * Wait before try `tries + 1`: full jitter, `random() * min(retryMaxMs, retryBaseMs * 2^(tries-1))`,
+ * or the server's `Retry-After` (429/503 only) capped at `retryMaxMs`.
+ *
+ * @example
+ * ```ts
+ * backoffMs(policy, 1); // between 0 and 100 with the defaults
+ * backoffMs(policy, 1, 503, "1"); // 1000
+ * ```
+ */
+export function backoffMs(policy: RetryPolicy, tries: number, status?: number, retryAfter?: string, random = Math.random): number {
+  const hinted = status === 429 || status === 503 ? parseRetryAfter(retryAfter) : undefined;
+  if (hinted !== undefined) return Math.min(hinted, policy.retryMaxMs);
+  return random() * Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** Math.min(tries - 1, 30));
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, req: RangeRequest): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(httpFailure(req, signal?.reason, signal));
+    };
+    const timer = setTimeout(() => { signal?.removeEventListener("abort", onAbort); resolve(); }, ms);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+interface Waiter { limit: number; grant(): void }
+interface OriginSlots { active: number; queue: Waiter[] }
+/** In-flight requests per origin, shared by every HTTP source in the process (module level). */
+const origins = new Map<string, OriginSlots>();
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Waits for a request slot of the URL's origin; resolves to the function that frees it. A waiter
+ * goes when fewer than its own `limit` requests to that origin are in flight.
+ *
+ * @example
+ * ```ts
+ * const release = await acquireSlot(url, 16, signal, req);
+ * try { await send(); } finally { release(); }
+ * ```
+ */
+export function acquireSlot(url: string, limit: number, signal: AbortSignal | undefined, req: RangeRequest): Promise<() => void> {
+  const key = originOf(url);
+  const slots = origins.get(key) ?? { active: 0, queue: [] };
+  origins.set(key, slots);
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    slots.active--;
+    for (let i = 0; i < slots.queue.length; i++) {
+      const waiter = slots.queue[i]!;
+      if (slots.active >= waiter.limit) continue;
+      slots.queue.splice(i--, 1);
+      slots.active++;
+      waiter.grant();
+    }
+    if (slots.active === 0 && slots.queue.length === 0) origins.delete(key);
+  };
+  const cap = Math.max(1, Math.floor(limit) || 1);
+  if (slots.active < cap) {
+    slots.active++;
+    return Promise.resolve(release);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      const at = slots.queue.indexOf(waiter);
+      if (at !== -1) slots.queue.splice(at, 1);
+      if (slots.active === 0 && slots.queue.length === 0) origins.delete(key);
+      reject(httpFailure(req, signal?.reason, signal));
+    };
+    const waiter: Waiter = { limit: cap, grant: () => { signal?.removeEventListener("abort", onAbort); resolve(release); } };
+    slots.queue.push(waiter);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** One try's signal: fires on the caller's abort or on the timeout, whichever comes first. */
+function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
+  const ctl = new AbortController();
+  let timedOut = false;
+  const onAbort = (): void => ctl.abort(caller?.reason);
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener("abort", onAbort, { once: true });
+  const timer = timeoutMs > 0 && timeoutMs < 2 ** 31
+    ? setTimeout(() => { timedOut = true; ctl.abort(new DOMException("request timed out", "TimeoutError")); }, timeoutMs)
+    : undefined;
+  return {
+    signal: ctl.signal,
+    timedOut: () => timedOut && !caller?.aborted,
+    dispose: () => { clearTimeout(timer); caller?.removeEventListener("abort", onAbort); },
+  };
+}
+
+/**
+ * A final response: status, headers and (for 200/206) the body, plus how many tries it took.
+ *
+ * @example
+ * ```ts
+ * const res: FinalResponse = await sendWithRetry({ req, policy, send, signal });
+ * ```
+ */
+export interface FinalResponse extends Pick<RawRangeResponse, "status" | "statusText" | "header"> {
+  /** The body for 200/206; empty for a status let through by `passStatus` or a response `check` skipped. */ body: Uint8Array;
+  /** Set when `check` returned false: the body was dropped unread. */ skipped?: boolean;
+  /** Tries it took. */ tries: number;
+}
+
+function final(res: RawRangeResponse, body: Uint8Array, tries: number): FinalResponse {
+  return { status: res.status, statusText: res.statusText, header: (name) => res.header(name), body, tries };
+}
+
+/**
+ * What {@link sendWithRetry} needs: the request (for error context), the policy, the transport
+ * call, the caller's signal, an optional check of each 200/206 before its body is read (may throw;
+ * `false` drops the body unread and returns the response as `skipped`),
+ * and statuses to hand back instead of throwing.
+ *
+ * @example
+ * ```ts
+ * const call: RetryCall = { req, policy, signal, send: (sig) => transport(headers, sig) };
+ * ```
+ */
+export interface RetryCall {
+  req: RangeRequest;
+  policy: RetryPolicy;
+  signal?: AbortSignal;
+  send(signal: AbortSignal): Promise<RawRangeResponse>;
+  check?(res: RawRangeResponse): boolean;
+  passStatus?(status: number): boolean;
+}
+
+/**
+ * Sends one logical request: takes an origin slot per try, cancels a try after `timeoutMs`
+ * (`COG_TIMEOUT`, not retried), retries 429/5xx and socket failures with backoff, never retries
+ * an abort (`COG_ABORT`) or another status. After the last try the error is that try's `COG_HTTP`,
+ * its message saying how many tries were made.
+ *
+ * @example
+ * ```ts
+ * const res = await sendWithRetry({ req, policy, signal, send: (sig) => transport(headers, sig) });
+ * ```
+ */
+export async function sendWithRetry(call: RetryCall): Promise<FinalResponse> {
+  const tries = call.policy.retries + 1;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await tryOnce(call, attempt, attempt >= tries);
+    if ("response" in outcome) return outcome.response;
+    await sleep(outcome.wait, call.signal, call.req);
+  }
+}
+
+/** One try: a response, or how long to wait before the next try; throws when there is none. */
+async function tryOnce(call: RetryCall, attempt: number, last: boolean): Promise<{ response: FinalResponse } | { wait: number }> {
+  const { req, policy, signal } = call;
+  const { url, offset, length } = req;
+  throwIfAborted(signal, { url, offset, length });
+  const release = await acquireSlot(url, policy.maxConcurrency, signal, req);
+  const at = attemptSignal(signal, policy.timeoutMs);
+  let status: number | undefined;
+  try {
+    const res = await call.send(at.signal);
+    status = res.status;
+    if (status === 200 || status === 206) {
+      try {
+        if (call.check?.(res) === false) {
+          await res.discard().catch(() => undefined);
+          return { response: { ...final(res, new Uint8Array(0), attempt), skipped: true } };
+        }
+        const body = await res.body();
+        throwIfAborted(signal, { url, offset, length });
+        return { response: final(res, body, attempt) };
+      } catch (e) {
+        await res.discard().catch(() => undefined);
+        throw e;
+      }
+    }
+    await res.discard().catch(() => undefined);
+    if (call.passStatus?.(status)) return { response: final(res, new Uint8Array(0), attempt) };
+    if (!isRetryableStatus(status) || last) throw httpStatusError(req, status, res.statusText, res.header("content-range"), attempt);
+    return { wait: backoffMs(policy, attempt, status, res.header("retry-after")) };
+  } catch (e) {
+    if (e instanceof CogError) throw e;
+    if (at.timedOut()) {
+      throw new CogError("COG_TIMEOUT", `GET ${url} timed out after ${policy.timeoutMs} ms`, { url, offset, length, status }, { cause: e });
+    }
+    if (signal?.aborted || !isRetryableError(e) || last) throw httpFailure(req, e, signal, status, attempt);
+    return { wait: backoffMs(policy, attempt) };
+  } finally {
+    at.dispose();
+    release();
+  }
+}
