@@ -1,5 +1,6 @@
 import { CogError, isCogError } from "./errors.js";
 import { envSettings } from "./env.js";
+import { sharedBlockCache } from "./io/block-cache.js";
 import { HeaderCache } from "./io/header-cache.js";
 import { decodeSnapshot } from "./io/snapshot.js";
 import { HeaderReader } from "./io/header-reader.js";
@@ -23,20 +24,27 @@ export async function openFile(
   input: SourceInput,
   options: OpenOptions,
 ): Promise<{ source: CountingSource; dataset: TiffDataset; extent: GeoExtent | Error | undefined; cacheKey: string }> {
-  const source = new CountingSource(openSource(input, { headers: options.headers, s3: options.s3 }), { debug: envSettings().debug });
-  const cacheKey = cacheKeyOf(input, source.url);
+  const cacheKey = cacheKeyOf(input, typeof input === "string" ? input : input instanceof URL ? input.href : "");
+  const env = envSettings();
+  const cacheable = (options.headerCache ?? env.headerCache ?? true) !== false && /^(https?|s3|gs):\/\//i.test(cacheKey);
+  const cached = cacheable ? headerCache.get(cacheKey) : undefined;
+  const snapshot = options.snapshot ? decodeSnapshot(options.snapshot) : undefined;
+  // A changed file drops what was cached of it: its header and its blocks.
+  const onChange = () => {
+    headerCache.delete(cacheKey);
+    sharedBlockCache().clear(`${cacheKey}|`);
+    if (options.blockCache) options.blockCache.clear(`${cacheKey}|`);
+  };
+  const expectedEtag = cached?.etag ?? snapshot?.etag;
+  const source = new CountingSource(openSource(input, { headers: options.headers, s3: options.s3, expectedEtag, onChange }), { debug: env.debug });
   const url = source.url;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const env = envSettings();
   const initialBytes = options.initialBytes ?? env.initialBytes ?? DEFAULT_INITIAL_BYTES;
   if (!Number.isSafeInteger(initialBytes) || initialBytes < 16) {
     throw new CogError("COG_USAGE", `initialBytes must be an integer >= 16, got ${initialBytes}`, { url });
   }
-  const cacheable = (options.headerCache ?? env.headerCache ?? true) !== false && /^(https?|s3|gs):\/\//i.test(cacheKey);
-  const cached = cacheable ? headerCache.get(cacheKey) : undefined;
   if (cached !== undefined) return { source, dataset: cached.dataset, extent: cached.extent, cacheKey };
   const header = new HeaderReader((offset, length, signal) => source.read(offset, length, { signal }), { initialBytes, size: source.size, url, chunk: env.headerChunkSize });
-  const snapshot = options.snapshot ? decodeSnapshot(options.snapshot) : undefined;
   if (snapshot) header.restore(snapshot.segments, snapshot.size);
   try {
     if (!snapshot) await header.ensure(0, Math.min(initialBytes, source.size ?? initialBytes), { signal: options.signal, readahead: false }).catch((e: unknown) => {
@@ -49,7 +57,7 @@ export async function openFile(
     const main = dataset.images[0];
     const northUp = gt !== undefined && gt[2] === 0 && gt[4] === 0;
     const extent = northUp ? await geoExtent({ crs: dataset.crs, transform: gt, width: main.width, height: main.height, url }) : undefined;
-    if (cacheable) headerCache.set(cacheKey, { dataset, extent });
+    if (cacheable) headerCache.set(cacheKey, { dataset, extent, etag: (source.inner as { etag?: string }).etag });
     return { source, dataset, extent, cacheKey };
   } catch (e) {
     await source.close().catch(() => undefined);
@@ -59,7 +67,7 @@ export async function openFile(
 }
 
 /** Parsed headers of remote files, by URL: a second open of the same URL costs no request. */
-export const headerCache = new HeaderCache<{ dataset: TiffDataset; extent: GeoExtent | Error | undefined }>(128);
+export const headerCache = new HeaderCache<{ dataset: TiffDataset; extent: GeoExtent | Error | undefined; etag?: string }>(128);
 
 const sourceIds = new WeakMap<object, number>();
 let nextSourceId = 0;

@@ -162,3 +162,47 @@ describe("header snapshots", () => {
     expect(isCogError(e, "COG_USAGE")).toBe(true);
   });
 });
+
+describe("a file that changes under the caches", () => {
+  it("a cached header meets a new ETag: COG_SOURCE_CHANGED, and the caches forget the file", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { startRangeServer } = await import("./helpers/range-server.js");
+    const server = await startRangeServer({ "/b.tif": new Uint8Array(readFileSync(FIXTURE)) });
+    server.etags["/b.tif"] = '"v1"';
+    try {
+      const url = `${server.url}/b.tif`;
+      const first = await COGReader.open(url);
+      await first.getTile(0, 0, 0);
+      server.etags["/b.tif"] = '"v2"';
+      const second = await COGReader.open(url); // header from the cache, expecting "v1"
+      expect(second.requests.count).toBe(0);
+      const e = await second.getTile(1, 0, 0).catch((err: unknown) => err);
+      expect(isCogError(e, "COG_SOURCE_CHANGED")).toBe(true);
+      expect((e as Error).message).toContain('"v2"');
+      const third = await COGReader.open(url);
+      expect(third.requests.count).toBe(1); // the header cache dropped the file
+      await third.getTile(0, 0, 0);
+      expect(third.requests.count).toBe(2); // and so did the block cache
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a snapshot carries the ETag and is checked on the first tile read", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { startRangeServer } = await import("./helpers/range-server.js");
+    const server = await startRangeServer({ "/c.tif": new Uint8Array(readFileSync(FIXTURE)) });
+    server.etags["/c.tif"] = '"a"';
+    try {
+      const url = `${server.url}/c.tif`;
+      const snap = (await COGReader.open(url, { headerCache: false })).snapshot();
+      expect(snap.etag).toBe('"a"');
+      server.etags["/c.tif"] = '"b"';
+      const cog = await COGReader.open(url, { snapshot: snap, headerCache: false, blockCache: false });
+      expect(cog.requests.count).toBe(0);
+      await expect(cog.getTile(0, 0, 0)).rejects.toMatchObject({ code: "COG_SOURCE_CHANGED" });
+    } finally {
+      await server.close();
+    }
+  });
+});

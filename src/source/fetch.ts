@@ -46,6 +46,10 @@ export abstract class HttpRangeSource implements Source {
     this.#policy = resolvePolicy(options);
     this.#multiRange = options.multiRange ?? "auto";
     this.#onChange = options.onChange;
+    if (options.expectedEtag !== undefined) {
+      this.#etag = options.expectedEtag;
+      this.#validator = { kind: "ETag", value: options.expectedEtag };
+    }
   }
 
   /** Sends one GET with these headers; must cancel the request when `signal` fires. */

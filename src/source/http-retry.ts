@@ -40,6 +40,11 @@ export interface HttpTransportOptions {
   multiRange?: "auto" | "always" | "never";
   /** Called when a response shows the file changed (ETag / Last-Modified), before `COG_SOURCE_CHANGED` is thrown; errors it throws are ignored. */
   onChange?: () => void;
+  /**
+   * The ETag the file had when its header was read earlier (header cache, snapshot): a first
+   * response with another one is `COG_SOURCE_CHANGED`.
+   */
+  expectedEtag?: string;
 }
 
 /**

@@ -30,6 +30,10 @@ export interface SourceOptions {
   headers?: Record<string, string>;
   /** Region, endpoint, credentials… for s3:// URLs. */
   s3?: S3SourceOptions;
+  /** HTTP(S): the ETag the file is expected to have (from a cached header or a snapshot). */
+  expectedEtag?: string;
+  /** HTTP(S): called when the file turns out to have changed, before `COG_SOURCE_CHANGED`. */
+  onChange?: () => void;
 }
 
 /**
@@ -51,11 +55,12 @@ export function openSource(input: SourceInput, options: SourceOptions = {}): Sou
     }
     return input;
   }
+  const http = { headers: options.headers, expectedEtag: options.expectedEtag, onChange: options.onChange };
   // For s3:// keep the string as given: URL.href would percent-encode the key.
   const text = input instanceof URL ? input.href : input;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
   if (scheme === "http" || scheme === "https") {
-    return isNode() ? new HttpSource(text, { headers: options.headers }) : new FetchSource(text, { headers: options.headers });
+    return isNode() ? new HttpSource(text, http) : new FetchSource(text, http);
   }
   if (scheme === "s3") return new S3Source(text, options.s3);
   if (scheme === "gs") {

@@ -4,12 +4,15 @@ import type { AddressInfo } from "node:net";
 export interface RangeServer {
   url: string;
   requests: Array<{ method: string; path: string; range?: string }>;
+  /** ETag sent for each path (change it to simulate a rewritten file). */
+  etags: Record<string, string>;
   close(): Promise<void>;
 }
 
 /** Serves files from a map on 127.0.0.1 with single-range support, recording every request. */
 export async function startRangeServer(files: Record<string, Uint8Array>): Promise<RangeServer> {
   const requests: RangeServer["requests"] = [];
+  const etags: Record<string, string> = {};
   const server: Server = createServer((req: IncomingMessage, res) => {
     requests.push({ method: req.method ?? "", path: req.url ?? "", range: req.headers.range });
     const body = files[req.url ?? ""];
@@ -17,6 +20,7 @@ export async function startRangeServer(files: Record<string, Uint8Array>): Promi
       res.writeHead(404).end("not found");
       return;
     }
+    if (etags[req.url ?? ""] !== undefined) res.setHeader("etag", etags[req.url ?? ""]);
     const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? "");
     if (m === null) {
       res.writeHead(200, { "content-length": body.byteLength }).end(body);
@@ -36,6 +40,7 @@ export async function startRangeServer(files: Record<string, Uint8Array>): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    etags,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
