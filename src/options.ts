@@ -63,11 +63,24 @@ export interface OpenOptions {
   blockCache?: BlockCache | false;
   /** Open from a header snapshot ({@link COGReader.snapshot}): no request until a tile is read. */
   snapshot?: HeaderSnapshot;
+  /**
+   * Blocks of one read (a window, a map tile) whose byte ranges are at most this far apart are
+   * fetched in one request (default 16 KiB: a row of GDAL COG tiles is one request).
+   */
+  mergeGap?: number;
+  /** Largest merged request, in bytes (default 8 MiB). */
+  maxMergedBytes?: number;
   /** Reuse the parsed header of a remote URL opened before (default true): 0 requests to reopen. */
   headerCache?: boolean;
   /** Decode blocks on worker threads ({@link createDecodePool}); default: on the calling thread. */
   decodePool?: DecodePool;
 }
+
+/** Default {@link OpenOptions.mergeGap}. */
+export const DEFAULT_MERGE_GAP = 16 * 1024;
+
+/** Default {@link OpenOptions.maxMergedBytes}. */
+export const DEFAULT_MAX_MERGED_BYTES = 8 * 1024 * 1024;
 
 /** Default size of the first read. */
 export const DEFAULT_INITIAL_BYTES = 16 * 1024;

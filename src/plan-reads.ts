@@ -46,10 +46,14 @@ export function createPlanner(deps: {
   isCached: (offset: number, length: number) => boolean;
   boundsContext: () => BoundsReaderContext;
   mapTileContext: () => MapTileContext;
+  /** How the reader merges a multi-tile read's requests. */
+  merge: (data: Array<[number, number]>) => Array<[number, number]>;
 }): ReadPlanner {
   const capture = (win: PixelWindow, z: number): Promise<Raster> => Promise.reject(new Captured(win, z));
-  const forWindow = (win: PixelWindow, z: number) =>
-    planTiles(deps.dataset, tilesForWindow(deps.dataset.images[z], win).map(([x, y]) => [x, y, z] as const), deps.isCached);
+  const forWindow = async (win: PixelWindow, z: number): Promise<ReadPlan> => {
+    const plan = await planTiles(deps.dataset, tilesForWindow(deps.dataset.images[z], win).map(([x, y]) => [x, y, z] as const), deps.isCached);
+    return plan.complete && plan.data.length > 1 ? { ...plan, data: deps.merge(plan.data) } : plan;
+  };
   const run = async (call: () => Promise<Raster>): Promise<ReadPlan> => {
     try {
       await call();

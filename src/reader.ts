@@ -3,6 +3,9 @@ import type { CountingSource, RequestStats } from "./io/stats.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
 import type { OpenOptions } from "./options.js";
 import { openFile } from "./open.js";
+import { planTiles } from "./locate/plan.js";
+import { mergeRanges } from "./io/merge-ranges.js";
+import { DEFAULT_MAX_MERGED_BYTES, DEFAULT_MERGE_GAP } from "./options.js";
 import { envSettings } from "./env.js";
 import type { OverviewStrategy } from "./locate/overview.js";
 import { encodeSnapshot, type HeaderSnapshot } from "./io/snapshot.js";
@@ -20,7 +23,7 @@ import { decodeTile } from "./raster/decode-tile.js";
 import { emptyTile } from "./raster/empty-tile.js";
 import { fetchTile } from "./raster/fetch-tile.js";
 import type { Raster } from "./raster/raster.js";
-import { readPixelWindow, type PixelWindow } from "./raster/mosaic.js";
+import { readPixelWindow, tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
 import { readBounds, type BoundsReaderContext, type ReadBoundsOptions } from "./raster/read-bounds.js";
 import { readMapTile, type MapTileContext, type MapTileOptions } from "./raster/map-tile.js";
 import { createPlanner, type ReadPlanner } from "./plan-reads.js";
@@ -210,6 +213,11 @@ export class COGReader {
    * ```
    */
   async getTile(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean } = {}): Promise<Raster> {
+    return this.tileWith(x, y, z, opts);
+  }
+
+  /** getTile, taking block bytes from `prefetched` (a window's merged requests) when there. */
+  private async tileWith(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean }, prefetched?: Map<string, Uint8Array>): Promise<Raster> {
     const image = this.ifds[z];
     const inside = image !== undefined && x >= 0 && y >= 0 && x < image.tilesAcross && y < image.tilesDown;
     if (!inside && image !== undefined && (opts.boundless ?? envSettings().boundless ?? true) && Number.isInteger(x) && Number.isInteger(y)) {
@@ -217,8 +225,8 @@ export class COGReader {
     }
     // Tile bytes go through the block cache: a repeated or concurrent read of a block costs one request.
     const { cache, key } = this.blocks;
-    const read = (offset: number, length: number, signal?: AbortSignal) =>
-      cache.get(`${key}|${offset}|${length}`, (shared) => this.source.read(offset, length, { signal: shared }), signal);
+    const read = async (offset: number, length: number, signal?: AbortSignal) =>
+      prefetched?.get(`${offset}|${length}`) ?? cache.get(`${key}|${offset}|${length}`, (shared) => this.source.read(offset, length, { signal: shared }), signal);
     const fetched = await fetchTile(this.dataset, read, { x, y, z }, {
       signal: opts.signal,
       url: this.url,
@@ -241,7 +249,39 @@ export class COGReader {
   async readWindow(win: PixelWindow, z = 0, opts: { signal?: AbortSignal } = {}): Promise<Raster> {
     const image = this.ifds[z];
     if (image === undefined) throw new CogError("COG_TILE_OUTSIDE", `level ${z} does not exist`, { url: this.url, z });
-    return readPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.getTile(tx, ty, z, opts));
+    const tiles = tilesForWindow(image, win).map(([x, y]) => [x, y, z] as const);
+    const prefetched = tiles.length > 1 ? await this.prefetch(tiles, opts) : undefined;
+    return readPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.tileWith(tx, ty, z, opts, prefetched));
+  }
+
+  private mergeRequests(data: Array<[number, number]>) {
+    return mergeRanges(data, { maxGap: this.options.mergeGap ?? DEFAULT_MERGE_GAP, maxBytes: this.options.maxMergedBytes ?? DEFAULT_MAX_MERGED_BYTES });
+  }
+
+  /**
+   * Fetches the blocks of several tiles with as few requests as the layout allows: blocks closer
+   * than `mergeGap` merge into one request of at most `maxMergedBytes`, and the remaining
+   * requests go as one multipart/byteranges request where the server supports it.
+   */
+  private async prefetch(tiles: ReadonlyArray<readonly [number, number, number]>, opts: { signal?: AbortSignal }): Promise<Map<string, Uint8Array> | undefined> {
+    await Promise.all(tiles.map(([x, y, z]) => Promise.all([this.locateTile(x, y, z, opts), this.maskOf(z) ? this.locateTile(x, y, z, { ...opts, mask: true }) : undefined])));
+    const { cache, key } = this.blocks;
+    const plan = await planTiles(this.dataset, tiles, (o, n) => cache.has(`${key}|${o}|${n}`));
+    if (plan.data.length <= 1) return undefined;
+    const groups = this.mergeRequests(plan.data);
+    const spans = groups.map((g) => [g.offset, g.length] as [number, number]);
+    const bodies = await this.source.readMany(spans, { signal: opts.signal, multiRange: groups.length > 1 });
+    const out = new Map<string, Uint8Array>();
+    groups.forEach((g, i) => {
+      for (const m of g.members) {
+        const [offset, length] = plan.data[m];
+        const bytes = bodies[i].subarray(offset - g.offset, offset - g.offset + length);
+        if (bytes.byteLength < length) continue; // cut short: let the tile read report it
+        out.set(`${offset}|${length}`, bytes);
+        void cache.get(`${key}|${offset}|${length}`, async () => bytes);
+      }
+    });
+    return out;
   }
 
   /**
@@ -292,6 +332,7 @@ export class COGReader {
       isCached: (offset, length) => cache.has(`${key}|${offset}|${length}`),
       boundsContext: () => this.boundsContext(),
       mapTileContext: () => this.mapTileContext(),
+      merge: (data) => this.mergeRequests(data).map((g) => [g.offset, g.length]),
     });
   }
 

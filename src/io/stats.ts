@@ -61,6 +61,22 @@ export class CountingSource implements Source {
     }
   }
 
+  /**
+   * Reads several ranges: in ONE request when `multiRange` is asked for and the source can
+   * (multipart/byteranges), else in parallel requests. Counts what actually reaches the source.
+   */
+  async readMany(ranges: Array<[number, number]>, opts: ReadOptions & { multiRange?: boolean } = {}): Promise<Uint8Array[]> {
+    const multi = (this.inner as { readRanges?: (r: Array<[number, number]>, o?: ReadOptions) => Promise<Uint8Array[]> }).readRanges;
+    if (!opts.multiRange || multi === undefined || ranges.length < 2) {
+      return Promise.all(ranges.map(([o, n]) => this.read(o, n, { signal: opts.signal })));
+    }
+    this.stats.count++;
+    this.stats.ranges.push(...ranges.map(([o, n]) => [o, n] as [number, number]));
+    const bodies = await multi.call(this.inner, ranges, { signal: opts.signal });
+    for (const b of bodies) this.stats.bytes += b.byteLength;
+    return bodies;
+  }
+
   async close(): Promise<void> {
     await this.inner.close?.();
   }
