@@ -4,7 +4,7 @@ import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks
 import type { OpenOptions } from "./options.js";
 import { openFile } from "./open.js";
 import { planTiles } from "./locate/plan.js";
-import { mergeRanges } from "./io/merge-ranges.js";
+import { fetchMerged, mergeRequests } from "./io/prefetch.js";
 import { DEFAULT_MAX_MERGED_BYTES, DEFAULT_MERGE_GAP } from "./options.js";
 import { envSettings } from "./env.js";
 import type { OverviewStrategy } from "./locate/overview.js";
@@ -254,34 +254,18 @@ export class COGReader {
     return readPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.tileWith(tx, ty, z, opts, prefetched));
   }
 
-  private mergeRequests(data: Array<[number, number]>) {
-    return mergeRanges(data, { maxGap: this.options.mergeGap ?? DEFAULT_MERGE_GAP, maxBytes: this.options.maxMergedBytes ?? DEFAULT_MAX_MERGED_BYTES });
-  }
 
-  /**
-   * Fetches the blocks of several tiles with as few requests as the layout allows: blocks closer
-   * than `mergeGap` merge into one request of at most `maxMergedBytes`, and the remaining
-   * requests go as one multipart/byteranges request where the server supports it.
-   */
+  /** Locates the tiles (loading array pages once), then fetches their blocks in merged requests. */
   private async prefetch(tiles: ReadonlyArray<readonly [number, number, number]>, opts: { signal?: AbortSignal }): Promise<Map<string, Uint8Array> | undefined> {
     await Promise.all(tiles.map(([x, y, z]) => Promise.all([this.locateTile(x, y, z, opts), this.maskOf(z) ? this.locateTile(x, y, z, { ...opts, mask: true }) : undefined])));
     const { cache, key } = this.blocks;
     const plan = await planTiles(this.dataset, tiles, (o, n) => cache.has(`${key}|${o}|${n}`));
     if (plan.data.length <= 1) return undefined;
-    const groups = this.mergeRequests(plan.data);
-    const spans = groups.map((g) => [g.offset, g.length] as [number, number]);
-    const bodies = await this.source.readMany(spans, { signal: opts.signal, multiRange: groups.length > 1 });
-    const out = new Map<string, Uint8Array>();
-    groups.forEach((g, i) => {
-      for (const m of g.members) {
-        const [offset, length] = plan.data[m];
-        const bytes = bodies[i].subarray(offset - g.offset, offset - g.offset + length);
-        if (bytes.byteLength < length) continue; // cut short: let the tile read report it
-        out.set(`${offset}|${length}`, bytes);
-        void cache.get(`${key}|${offset}|${length}`, async () => bytes);
-      }
-    });
-    return out;
+    return fetchMerged(this.source, plan.data, { cache, key, ...this.mergeOptions(), signal: opts.signal });
+  }
+
+  private mergeOptions() {
+    return { mergeGap: this.options.mergeGap ?? DEFAULT_MERGE_GAP, maxMergedBytes: this.options.maxMergedBytes ?? DEFAULT_MAX_MERGED_BYTES };
   }
 
   /**
@@ -332,7 +316,7 @@ export class COGReader {
       isCached: (offset, length) => cache.has(`${key}|${offset}|${length}`),
       boundsContext: () => this.boundsContext(),
       mapTileContext: () => this.mapTileContext(),
-      merge: (data) => this.mergeRequests(data).map((g) => [g.offset, g.length]),
+      merge: (data) => mergeRequests(data, this.mergeOptions()).map((g) => [g.offset, g.length]),
     });
   }
 
