@@ -75,6 +75,9 @@ export async function readBounds(
   if (!overlaps || (!inside && opts.boundless === false)) {
     throw new CogError("COG_TILE_OUTSIDE", `bounds ${bounds.join(", ")} are ${overlaps ? "partly" : "wholly"} outside the image`, { url: ctx.url, z });
   }
+  if (method !== "nearest" && level.photometric === "palette") {
+    throw new CogError("COG_UNSUPPORTED", `${method} resampling of palette indices would invent colours: use nearest`, { url: ctx.url });
+  }
   const need = resampleWindow(win, shape, method);
   const src = await ctx.readWindow(need, z, { signal: opts.signal });
   const out = resample(src, { x: win.x - need.x, y: win.y - need.y, width: win.width, height: win.height }, shape, {

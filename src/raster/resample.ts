@@ -245,7 +245,11 @@ function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Request, op
           const band = src.data.subarray(b * src.width * src.height) as ArrayLike<number>;
           const values = chunkOf(band, src.width, x0 + level.x, y0 + level.y, x.chunkN, y.chunkN)!;
           if (work === "float32") values.forEach((v, k) => (values[k] = Math.fround(v)));
-          const args = { chunk: values, mask: opaque ? null : mask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
+          // GDAL's nodata mask is per band: a pixel nodata in this band only is left out of this
+          // band only (the raster's mask says "valid in any band").
+          const bandMask = nodata !== undefined && mask !== null && src.bands > 1 ? perBandMask(mask, values, nodata) : mask;
+          const bandOpaque = bandMask === null || bandMask.every((v) => v === bandMask[0]);
+          const args = { chunk: values, mask: bandOpaque && bandMask === mask ? (opaque ? null : mask) : bandOpaque && bandMask?.[0] ? null : bandMask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
           if (opts.method === "average") block = average(args);
           else if (opts.method === "mode") block = mode(args, { byteSource: src.dtype === "uint8" });
           else block = convolve(args, opts.method);
@@ -268,6 +272,17 @@ function axis(r: Request, dst0: number, count: number, margin: number, extent: n
   const start = Math.max(0, r.n + Math.trunc(dst0 * ratio) - margin);
   const base = virtual ? 0 : r.n;
   return { chunk0: start - base, chunkN: end - start, dst0: dst0 + (virtual ? Math.trunc(v + 0.5) : 0), dstN: count, ratio, delta: virtual ? 0 : r.df - r.n, base };
+}
+
+/** The mask AND "this band's value is not nodata" (NaN matches NaN). */
+function perBandMask(mask: ArrayLike<number>, values: ArrayLike<number>, nodata: number): Float64Array {
+  const out = new Float64Array(mask.length);
+  const nan = Number.isNaN(nodata);
+  for (let k = 0; k < out.length; k++) {
+    const v = values[k];
+    out[k] = mask[k] && !(nan ? Number.isNaN(v) : v === nodata) ? mask[k] : 0;
+  }
+  return out;
 }
 
 /** A w × h block of a row-major plane of width `stride` (null for a missing mask). */
