@@ -38,3 +38,8 @@ export type { ReadPlanner } from "./plan-reads.js";
 export { envSettings, type EnvSettings } from "./env.js";
 export { S3Source, parseS3Url, gcsHttpsUrl, type S3SourceOptions } from "./source/s3.js";
 export type { S3Credentials, S3CredentialProvider } from "./source/s3-credentials.js";
+export type { TiffDataset } from "./tiff/dataset.js";
+export type { Bounds, ZoomOptions } from "./locate/web-mercator.js";
+export type { RawRangeResponse } from "./source/http-response.js";
+export type { ByteRange as RequestRange } from "./source/multipart.js";
+export type { HttpTransportOptions } from "./source/http-retry.js";
