@@ -50,3 +50,6 @@ export type { TagArray } from "./tiff/tag-array.js";
 export type { TiffHeader } from "./tiff/header.js";
 export { zoomRange } from "./locate/web-mercator.js";
 export type { TagValue } from "./tiff/field-types.js";
+export { COGReaderCore } from "./reader-core.js";
+export type { GeoExtent } from "./raster/geo-extent.js";
+export { CountingSource } from "./io/stats.js";
