@@ -53,3 +53,4 @@ export type { TagValue } from "./tiff/field-types.js";
 export { COGReaderCore } from "./reader-core.js";
 export type { GeoExtent } from "./raster/geo-extent.js";
 export { CountingSource } from "./io/stats.js";
+export type { PointTransform } from "./raster/projection.js";
