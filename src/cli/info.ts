@@ -3,26 +3,17 @@ import type { COGReader } from "../reader.js";
 import type { Profile } from "../profile.js";
 import type { ImageInfo } from "../tiff/image.js";
 
-/** Per-level facts in the info report. */
-export interface LevelReport {
+/** Per-level facts in the info report: the level's image facts plus its block statistics. */
+export type LevelReport = Pick<
+  ImageInfo,
+  "offset" | "width" | "height" | "tileWidth" | "tileHeight" | "tiled" | "bands" | "dtype" | "compression" | "predictor" | "photometric" | "planar"
+> & {
   level: number;
   ifd: number;
-  offset: number;
-  width: number;
-  height: number;
-  tileWidth: number;
-  tileHeight: number;
-  tiled: boolean;
   tiles: number;
-  bands: number;
-  dtype: string;
-  compression: string;
-  predictor: number;
-  photometric: string;
-  planar: 1 | 2;
   /** Compressed block sizes; `empty` counts sparse blocks. */
   tileBytes: { min: number; max: number; mean: number; total: number; empty: number };
-}
+};
 
 /**
  * Everything `cogread info` prints; `--json` prints this object. Non-finite nodata is written
