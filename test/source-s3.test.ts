@@ -61,7 +61,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe("S3Source against a signature-checking S3 server", () => {
+describe("S3Source against s3rver behind a signature-checking proxy", () => {
   it("reads exact bytes with a signed, path-style range request and learns the size", async () => {
     const source = new S3Source("s3://bucket/data.bin", opts());
     expect(source.size).toBeUndefined();
@@ -134,6 +134,28 @@ describe("S3Source against a signature-checking S3 server", () => {
     const past = await failure(new S3Source("s3://bucket/data.bin", opts()).read(200_000, 4));
     expect(past.context.status).toBe(416);
     expect(past.message).toContain("size 100000");
+  });
+
+  it("reaches s3rver: reads an object put only into s3rver, and s3rver's NoSuchKey is COG_HTTP 404", async () => {
+    const body = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7 + 1) & 255);
+    const put = await fetch(`${server.backend}/bucket/only-in-s3rver.bin`, {
+      method: "PUT", body, headers: { connection: "close" }, signal: AbortSignal.timeout(10_000),
+    });
+    expect(put.status).toBe(200);
+    await put.arrayBuffer();
+    const source = new S3Source("s3://bucket/only-in-s3rver.bin", opts());
+    expect(await source.read(2990, 100)).toEqual(body.subarray(2990));
+    expect(source.size).toBe(3000);
+    const gone = new S3Source("s3://bucket/never-put.bin", opts());
+    const e = await failure(gone.read(0, 4));
+    expect([e.code, e.context.status, e.context.url]).toEqual(["COG_HTTP", 404, `${server.endpoint}/bucket/never-put.bin`]);
+    expect(e.message).toContain("NoSuchKey");
+    // Both were signed, passed the proxy's check, and were answered by s3rver.
+    expect(server.requests.map((r) => [r.path, r.headers.range, r.verdict])).toEqual([
+      ["/bucket/only-in-s3rver.bin", "bytes=2990-3089", "ok"],
+      ["/bucket/never-put.bin", "bytes=0-3", "NoSuchKey"],
+    ]);
+    expect(server.requests.every((r) => r.headers.authorization?.startsWith("AWS4-HMAC-SHA256 "))).toBe(true);
   });
 
   it("sends x-amz-request-payer: requester (option or COGREAD_AWS_REQUEST_PAYER), signed", async () => {
