@@ -48,10 +48,12 @@ export function createPlanner(deps: {
   mapTileContext: () => MapTileContext;
   /** How the reader merges a multi-tile read's requests. */
   merge: (data: Array<[number, number]>) => Array<[number, number]>;
+  /** Gap within which a tile's image and mask blocks share a request (-1: never). */
+  mergeGap?: number;
 }): ReadPlanner {
   const capture = (win: PixelWindow, z: number): Promise<Raster> => Promise.reject(new Captured(win, z));
   const forWindow = async (win: PixelWindow, z: number): Promise<ReadPlan> => {
-    const plan = await planTiles(deps.dataset, tilesForWindow(deps.dataset.images[z], win).map(([x, y]) => [x, y, z] as const), deps.isCached);
+    const plan = await planTiles(deps.dataset, tilesForWindow(deps.dataset.images[z], win).map(([x, y]) => [x, y, z] as const), deps.isCached, deps.mergeGap);
     return plan.complete && plan.data.length > 1 ? { ...plan, data: deps.merge(plan.data) } : plan;
   };
   const run = async (call: () => Promise<Raster>): Promise<ReadPlan> => {
@@ -66,7 +68,7 @@ export function createPlanner(deps: {
   return {
     getTile: (x, y, z) => {
       tileBlockIndices(deps.dataset.images[z] ?? deps.dataset.images[0], x, y, z);
-      return planTiles(deps.dataset, [[x, y, z]], deps.isCached);
+      return planTiles(deps.dataset, [[x, y, z]], deps.isCached, deps.mergeGap);
     },
     readWindow: (win, z = 0) => forWindow(win, z),
     read: (bounds, shape, opts = {}) => run(() => readBounds({ ...deps.boundsContext(), readWindow: capture }, bounds, shape, opts)),

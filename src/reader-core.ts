@@ -3,6 +3,7 @@ import type { CountingSource, RequestStats } from "./io/stats.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
 import type { OpenOptions } from "./options.js";
 import { planTiles } from "./locate/plan.js";
+import { locateTileFetch } from "./locate/tile-fetch.js";
 import { fetchMerged } from "./io/prefetch.js";
 import { DEFAULT_MAX_MERGED_BYTES, DEFAULT_MERGE_GAP } from "./options.js";
 import { envSettings } from "./env.js";
@@ -200,12 +201,7 @@ export class COGReaderCore {
     const { cache, key } = this.blocks;
     const read = async (offset: number, length: number, signal?: AbortSignal) =>
       prefetched?.get(`${offset}|${length}`) ?? cache.get(`${key}|${offset}|${length}`, (shared) => this.source.read(offset, length, { signal: shared }), signal);
-    const fetched = await fetchTile(this.dataset, read, { x, y, z }, {
-      signal: opts.signal,
-      url: this.url,
-      fetchHeader: this.fetchHeader,
-      mergeGap: envSettings().mergeConsecutiveRanges === false ? -1 : undefined,
-    });
+    const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url, fetchHeader: this.fetchHeader, mergeGap: this.blockMergeGap() });
     const pool = this.options.decodePool;
     return decodeTile(this.dataset, fetched, { url: this.url, decode: pool ? (b, i, d) => pool.decode(b, i, d) : undefined });
   }
@@ -230,11 +226,17 @@ export class COGReaderCore {
 
   /** Locates the tiles (loading array pages once), then fetches their blocks in merged requests. */
   private async prefetch(tiles: ReadonlyArray<readonly [number, number, number]>, opts: { signal?: AbortSignal }): Promise<Map<string, Uint8Array> | undefined> {
-    await Promise.all(tiles.map(([x, y, z]) => Promise.all([this.locateTile(x, y, z, opts), this.maskOf(z) ? this.locateTile(x, y, z, { ...opts, mask: true }) : undefined])));
+    const mergeGap = this.blockMergeGap();
+    await Promise.all(tiles.map(([x, y, z]) => locateTileFetch(this.dataset, x, y, z, { signal: opts.signal, fetch: this.fetchHeader, mergeGap })));
     const { cache, key } = this.blocks;
-    const plan = await planTiles(this.dataset, tiles, (o, n) => cache.has(`${key}|${o}|${n}`));
+    const plan = await planTiles(this.dataset, tiles, (o, n) => cache.has(`${key}|${o}|${n}`), mergeGap);
     if (plan.data.length <= 1) return undefined;
     return fetchMerged(this.source, plan.data, { cache, key, ...this.mergeOptions(), signal: opts.signal });
+  }
+
+  /** Gap up to which a tile's image and mask blocks come in one request; -1 (no merging) when COGREAD_HTTP_MERGE_CONSECUTIVE_RANGES is off. */
+  protected blockMergeGap(): number | undefined {
+    return envSettings().mergeConsecutiveRanges === false ? -1 : undefined;
   }
 
   protected mergeOptions() {

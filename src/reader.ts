@@ -94,6 +94,7 @@ export class COGReader extends COGReaderCore {
       boundsContext: () => this.boundsContext(),
       mapTileContext: () => this.mapTileContext(),
       merge: (data) => mergeRequests(data, this.mergeOptions()).map((g) => [g.offset, g.length]),
+      mergeGap: this.blockMergeGap(),
     });
   }
 

@@ -70,11 +70,26 @@ export async function locateBlocks(
   indices: readonly number[],
   opts: EnsureOptions = {},
 ): Promise<BlockRange[]> {
+  const tags = image.tiled ? [TAG.TileOffsets, TAG.TileByteCounts] : [TAG.StripOffsets, TAG.StripByteCounts];
+  if (ifd.array(tags[0]) === undefined) throw new CogError("COG_FORMAT", "block offsets are missing", ifd.context());
+  await ifd.loadArrayEntries(image.choppedStripBytes !== undefined ? [tags[0]] : tags, image.choppedStripBytes !== undefined ? [0] : indices, opts);
+  return heldBlockRanges(ifd, image, indices);
+}
+
+/**
+ * Block ranges from block-array entries the header already holds (see {@link locateBlocks},
+ * which loads them first). An offset of 0 is a sparse block, of length 0. Pure.
+ *
+ * @example
+ * ```ts
+ * heldBlockRanges(ifd, image, [0]); // [{ index: 0, offset: 1234, length: 567 }]
+ * ```
+ */
+export function heldBlockRanges(ifd: Ifd, image: ImageInfo, indices: readonly number[]): BlockRange[] {
   const offsets = ifd.array(image.tiled ? TAG.TileOffsets : TAG.StripOffsets);
-  const counts = ifd.array(image.tiled ? TAG.TileByteCounts : TAG.StripByteCounts);
   if (offsets === undefined) throw new CogError("COG_FORMAT", "block offsets are missing", ifd.context());
   if (image.choppedStripBytes !== undefined) {
-    const [base] = await offsets.getMany([0], opts);
+    const base = offsets.peek(0) as number;
     const step = image.choppedStripBytes;
     const rowBytes = step / image.tileHeight;
     return indices.map((index) => {
@@ -82,9 +97,9 @@ export async function locateBlocks(
       return { index, offset: base + index * step, length: rows * rowBytes };
     });
   }
-  const tags = image.tiled ? [TAG.TileOffsets, TAG.TileByteCounts] : [TAG.StripOffsets, TAG.StripByteCounts];
-  await ifd.loadArrayEntries(tags, indices, opts);
-  const offs = await offsets.getMany(indices, opts);
-  const lens = counts === undefined ? undefined : await counts.getMany(indices, opts);
-  return indices.map((index, i) => ({ index, offset: offs[i], length: lens?.[i] ?? 0 }));
+  const counts = ifd.array(image.tiled ? TAG.TileByteCounts : TAG.StripByteCounts);
+  return indices.map((index) => {
+    const offset = offsets.peek(index) as number;
+    return { index, offset, length: offset === 0 ? 0 : (counts?.peek(index) ?? 0) };
+  });
 }

@@ -1,11 +1,9 @@
 import { CogError, throwIfAborted } from "../errors.js";
-import { locateBlocks, tileBlockIndices, type BlockRange } from "../locate/blocks.js";
-// GDAL's COG layout puts a 4-byte trailer and a 4-byte leader between an image block and its
-// mask block (MASK_INTERLEAVED_WITH_IMAGERY=YES): within this gap they come in one request.
-import { BLOCK_MERGE_GAP } from "../locate/plan.js";
+import type { BlockRange } from "../locate/blocks.js";
+import { distrustLeaders, splitLeaderSpan } from "../locate/leader.js";
+import { locateTileFetch } from "../locate/tile-fetch.js";
 import type { TiffDataset } from "../tiff/dataset.js";
 import type { ImageInfo } from "../tiff/image.js";
-import { mergeRanges } from "../io/merge-ranges.js";
 import type { FetchBytes } from "../io/header-reader.js";
 
 /** Reads bytes from the source. */
@@ -53,48 +51,47 @@ export async function fetchTile(
   if (image === undefined) throw new CogError("COG_TILE_OUTSIDE", `level ${z} does not exist (0–${dataset.images.length - 1})`, { url: opts.url, z });
   const maskIndex = dataset.maskOf[z];
   const mask = maskIndex === undefined ? undefined : dataset.masks[maskIndex];
-  const [ranges, maskRanges] = await Promise.all([
-    locate(dataset, image, x, y, z, opts),
-    mask === undefined ? undefined : locate(dataset, mask, x, y, z, opts),
-  ]);
-  const all = [...ranges, ...(maskRanges ?? [])];
-  const bytes = await fetchBlocks(read, all, { signal: opts.signal, url: opts.url, ifd: image.ifdIndex, x, y, z }, opts.mergeGap ?? BLOCK_MERGE_GAP);
+  const how = await locateTileFetch(dataset, x, y, z, { signal: opts.signal, fetch: opts.fetchHeader, mergeGap: opts.mergeGap });
+  const context = { url: opts.url, ifd: image.ifdIndex, x, y, z };
+  if (how.kind === "leader") {
+    const [[offset, length]] = how.requests;
+    throwIfAborted(opts.signal, { url: opts.url });
+    const bytes = await read(offset, length, opts.signal);
+    const split = splitLeaderSpan(bytes, offset, how.withMask);
+    if (split === undefined) {
+      distrustLeaders(dataset);
+      dataset.warnings.push(`block leaders do not match the data at offset ${offset} (level ${z}, tile ${x},${y}): reading TileByteCounts instead`);
+      return fetchTile(dataset, read, at, opts);
+    }
+    const slice = (r: { offset: number; length: number }) => bytes.subarray(r.offset - offset, r.offset - offset + r.length);
+    const ranges = [{ index: how.index, ...split.image }];
+    const maskRanges = split.mask && [{ index: how.index, ...split.mask }];
+    return { x, y, z, image, ranges, blocks: [slice(split.image)], mask, maskRanges, maskBlocks: split.mask && [slice(split.mask)] };
+  }
+  const ranges = how.image;
+  const maskRanges = how.mask;
+  const bytes = await fetchBlocks(read, how.requests, [...ranges, ...(maskRanges ?? [])], { ...context, signal: opts.signal });
   const blocks = bytes.slice(0, ranges.length);
   const maskBlocks = maskRanges === undefined ? undefined : bytes.slice(ranges.length);
   return { x, y, z, image, ranges, blocks, mask, maskRanges, maskBlocks };
 }
 
-async function locate(
-  dataset: TiffDataset,
-  image: ImageInfo,
-  x: number,
-  y: number,
-  z: number,
-  opts: { signal?: AbortSignal; fetchHeader?: FetchBytes },
-): Promise<BlockRange[]> {
-  const indices = tileBlockIndices(image, x, y, z);
-  return locateBlocks(dataset.ifds[image.ifdIndex], image, indices, { signal: opts.signal, fetch: opts.fetchHeader });
-}
-
-
-/** Fetches blocks, merging close ones into one request; sparse blocks cost nothing. */
+/** Fetches the planned requests and cuts each stored block out of the one that holds it. */
 async function fetchBlocks(
   read: ReadBytes,
+  requests: ReadonlyArray<readonly [number, number]>,
   ranges: BlockRange[],
   ctx: { signal?: AbortSignal; url?: string; ifd: number; x: number; y: number; z: number },
-  maxGap: number,
 ): Promise<Array<Uint8Array | undefined>> {
-  const stored = ranges.map((r, i) => ({ r, i })).filter(({ r }) => r.offset !== 0 && r.length !== 0);
-  const requests = mergeRanges(stored.map(({ r }) => [r.offset, r.length] as const), { maxGap });
   const out = new Array<Uint8Array | undefined>(ranges.length);
   const { signal, ...context } = ctx;
   await Promise.all(
-    requests.map(async (req) => {
+    requests.map(async ([offset, length]) => {
       throwIfAborted(signal, { url: ctx.url });
-      const bytes = await read(req.offset, req.length, signal);
-      for (const m of req.members) {
-        const { r, i } = stored[m];
-        const start = r.offset - req.offset;
+      const bytes = await read(offset, length, signal);
+      ranges.forEach((r, i) => {
+        if (r.offset === 0 || r.length === 0 || r.offset < offset || r.offset >= offset + length) return;
+        const start = r.offset - offset;
         if (bytes.byteLength < start + r.length) {
           throw new CogError("COG_FORMAT", `block is cut short: ${Math.max(0, bytes.byteLength - start)} of ${r.length} bytes in the file`, {
             ...context,
@@ -103,7 +100,7 @@ async function fetchBlocks(
           });
         }
         out[i] = bytes.subarray(start, start + r.length);
-      }
+      });
     }),
   );
   return out;
