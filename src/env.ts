@@ -13,7 +13,7 @@ import type { OverviewStrategy } from "./locate/overview.js";
  * | `COGREAD_BOUNDLESS_READ` | `FALSE`: reads reaching outside the image fail |
  * | `COGREAD_BOUNDLESS_READ_FILL_VALUE` | fill value outside the image |
  * | `COGREAD_ZOOM_LEVEL_STRATEGY` | `AUTO`, `LOWER`, `UPPER`, `GDAL` or a percentage |
- * | `COGREAD_LOG_LEVEL` | `DEBUG`: one line per request on stderr |
+ * | `COGREAD_LOG_LEVEL` | `DEBUG`: one line per request, and per block-cache hit, on stderr |
  * | `COGREAD_AWS_REQUEST_PAYER` | `requester` for requester-pays S3 buckets |
  *
  * Explicit options always win over the environment.
@@ -69,10 +69,22 @@ export function envSettings(env: Record<string, string | undefined> = defaultEnv
   if (fill !== undefined && fill !== "" && !Number.isNaN(Number(fill))) out.fillValue = Number(fill);
   const strategy = get("ZOOM_LEVEL_STRATEGY")?.toUpperCase();
   if (strategy !== undefined && strategy !== "") out.overviewStrategy = /^\d+(\.\d+)?$/.test(strategy) ? Number(strategy) : (strategy as OverviewStrategy);
-  const level = (get("LOG_LEVEL") ?? get("LOG"))?.toUpperCase();
-  if (level === "DEBUG") out.debug = true;
+  if (debugLogging(env)) out.debug = true;
   set("requestPayer", get("AWS_REQUEST_PAYER"));
   return out;
+}
+
+/**
+ * Whether `COGREAD_LOG_LEVEL` (or `COGREAD_LOG`) is `DEBUG`: the one setting cheap enough to read
+ * at every block-cache hit.
+ *
+ * @example
+ * ```ts
+ * debugLogging({ COGREAD_LOG_LEVEL: "debug" }); // true
+ * ```
+ */
+export function debugLogging(env: Record<string, string | undefined> = defaultEnv()): boolean {
+  return (env.COGREAD_LOG_LEVEL ?? env.COGREAD_LOG)?.trim().toUpperCase() === "DEBUG";
 }
 
 function defaultEnv(): Record<string, string | undefined> {

@@ -3,7 +3,7 @@ export { CogError, isCogError, type CogErrorCode, type CogErrorContext } from ".
 export { DEFAULT_LIMITS, DEFAULT_INITIAL_BYTES, type CogLimits, type OpenOptions } from "./options.js";
 export type { Profile } from "./profile.js";
 export type { RequestStats } from "./io/stats.js";
-export type { Source, ReadOptions } from "./source/types.js";
+export type { Source, ReadOptions, RequestReport } from "./source/types.js";
 export { openSource, type SourceInput, type SourceOptions } from "./source/open.js";
 export { MemorySource } from "./source/memory.js";
 export { FileSource } from "./source/file.js";
@@ -32,6 +32,7 @@ export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-me
 export { resample, resampleWindow, type FractionalWindow, type ResampleOptions } from "./raster/resample.js";
 export { chooseOverview, type OverviewRequest } from "./locate/overview.js";
 export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/block-cache.js";
+export type { BlockCacheEvent, BlockCacheOptions } from "./io/block-cache.js";
 export type { HeaderSnapshot } from "./io/snapshot.js";
 export type { ReadPlan } from "./locate/plan.js";
 export type { ReadPlanner } from "./plan-reads.js";
@@ -53,4 +54,7 @@ export type { TagValue } from "./tiff/field-types.js";
 export { COGReaderCore } from "./reader-core.js";
 export type { GeoExtent } from "./raster/geo-extent.js";
 export { CountingSource } from "./io/stats.js";
+export type { CountedReadOptions, ReadManyOptions } from "./io/stats.js";
+export { formatDebugLine, redactUrl } from "./io/debug-log.js";
+export type { DebugLine } from "./io/debug-log.js";
 export type { PointTransform } from "./raster/projection.js";

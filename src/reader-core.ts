@@ -199,8 +199,9 @@ export class COGReaderCore {
     }
     // Tile bytes go through the block cache: a repeated or concurrent read of a block costs one request.
     const { cache, key } = this.blocks;
-    const read = async (offset: number, length: number, signal?: AbortSignal) =>
-      prefetched?.get(`${offset}|${length}`) ?? cache.get(`${key}|${offset}|${length}`, (shared) => this.source.read(offset, length, { signal: shared }), signal);
+    const read = async (offset: number, length: number, signal?: AbortSignal, merged?: number) =>
+      prefetched?.get(`${offset}|${length}`) ??
+      cache.get(`${key}|${offset}|${length}`, (shared) => this.source.read(offset, length, { signal: shared, merged }), signal);
     const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url, fetchHeader: this.fetchHeader, mergeGap: this.blockMergeGap() });
     const pool = this.options.decodePool;
     return decodeTile(this.dataset, fetched, { url: this.url, decode: pool ? (b, i, d) => pool.decode(b, i, d) : undefined });

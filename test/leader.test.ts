@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { BlockCache, COGReader } from "../src/index.js";
 import { splitLeaderSpan } from "../src/locate/leader.js";
 import { RecordingSource } from "./helpers/recording-source.js";
@@ -60,6 +60,10 @@ describe("block locations agree with GDAL's BLOCK_OFFSET / BLOCK_SIZE", () => {
 });
 
 describe("GDAL block leaders: a tile located without TileByteCounts", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
   const [, centre, last] = gdalBlocks(MASKED)[0];
   /** Leader + image + trailer + leader + mask + trailer, per GDAL's offsets and sizes. */
   const span = (b: GdalBlock): [number, number] => [b.offset! - 4, b.maskOffset! + b.maskSize! + 4 - (b.offset! - 4)];
@@ -136,6 +140,16 @@ describe("GDAL block leaders: a tile located without TileByteCounts", () => {
     await cog.getTile(centre.x + 1, centre.y, 0);
     expect(source.reads.length - before).toBe(1); // the counts pages are already held
     expect(source.reads.at(-1)![0]).toBe((await cog.locateTile(centre.x + 1, centre.y, 0))[0].offset);
+  });
+
+  it("the debug log says the request carries two blocks", async () => {
+    vi.stubEnv("COGREAD_LOG_LEVEL", "DEBUG");
+    const lines: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    const { cog } = await open();
+    await cog.getTile(centre.x, centre.y, 0);
+    const [o, n] = span(centre);
+    expect(lines.join("")).toMatch(new RegExp(`bytes=${o}-${o + n - 1} ${n} B \\d+ ms merged=2\n`));
   });
 
   it("COGREAD_HTTP_MERGE_CONSECUTIVE_RANGES=FALSE: no leaders, image and mask apart", async () => {

@@ -1,4 +1,6 @@
+import { debugLogging } from "../env.js";
 import { CogError } from "../errors.js";
+import { debugLog, formatDebugLine, redactUrl } from "./debug-log.js";
 
 interface Entry {
   promise: Promise<Uint8Array>;
@@ -7,13 +9,74 @@ interface Entry {
   /** Callers still waiting; the shared fetch is cancelled when the last one gives up. */
   waiters: number;
   controller: AbortController;
+  /** Set once the read has resolved. */
+  loaded: boolean;
+}
+
+/**
+ * A read the cache served without a request: `hit` for bytes held, `joined` for a read of the
+ * same key still under way.
+ *
+ * @example
+ * ```ts
+ * const cache = new BlockCache({ maxBytes: 1 << 20, log: (e: BlockCacheEvent) => console.log(e.kind, e.key) });
+ * ```
+ */
+export interface BlockCacheEvent {
+  kind: "hit" | "joined";
+  /** The key asked for: `"<url>|<offset>|<length>"` for the readers' blocks. */
+  key: string;
+}
+
+/**
+ * Options of {@link BlockCache}.
+ *
+ * @example
+ * ```ts
+ * const options: BlockCacheOptions = { maxBytes: 64 << 20, log: false };
+ * ```
+ */
+export interface BlockCacheOptions {
+  /** Byte budget of resolved entries; 0 only shares reads in flight. */
+  maxBytes: number;
+  /**
+   * Told each read served without a request. Default: with `COGREAD_LOG_LEVEL=DEBUG` (looked up at
+   * each event), a debug line on stderr such as `cogread: https://h/f.tif bytes=100-199 cached 0 B`
+   * ({@link formatCacheLine}); `false`: nothing.
+   */
+  log?: ((event: BlockCacheEvent) => void) | false;
+}
+
+/**
+ * The debug line of a block served by the block cache: its key's URL and range, `cached`
+ * (`cached joined-in-flight` when it joined a read still under way) and 0 bytes. Keys are
+ * `"<url>|<offset>|<length>"`; any other key is shown as it is.
+ *
+ * @example
+ * ```ts
+ * formatCacheLine("https://h/f.tif|100|100", true); // "https://h/f.tif bytes=100-199 cached joined-in-flight 0 B"
+ * ```
+ */
+export function formatCacheLine(key: string, inFlight: boolean): string {
+  const note = inFlight ? "cached joined-in-flight" : "cached";
+  const m = /^(.*)\|(\d+)\|(\d+)$/s.exec(key);
+  if (m === null) return `${redactUrl(key)} ${note} 0 B`;
+  // Readers opened from bytes or a Source object key their blocks "object#<id>:<url>".
+  const url = m[1]!.replace(/^object#\d+:/, "");
+  return formatDebugLine({ url, ranges: [[Number(m[2]), Number(m[3])]], note, bytes: 0 });
+}
+
+/** The default {@link BlockCacheOptions.log}: a debug line, when the environment asks for them. */
+function logFromEnv(event: BlockCacheEvent): void {
+  if (debugLogging()) debugLog(formatCacheLine(event.key, event.kind === "joined"));
 }
 
 /**
  * A least-recently-used cache of byte ranges, bounded by bytes. It caches promises, so two
  * concurrent reads of one block cost one request; a rejected read is forgotten at once, so a
  * transient failure is not remembered. Each caller may abort its own wait: the shared request
- * is cancelled only when every caller waiting on it has aborted.
+ * is cancelled only when every caller waiting on it has aborted. Each read it serves without a
+ * request is told to `log` (by default a `cached` debug line under `COGREAD_LOG_LEVEL=DEBUG`).
  *
  * @example
  * ```ts
@@ -27,7 +90,11 @@ export class BlockCache {
   /** Reads served from the cache (or joined in flight) and reads that went to the source. */
   readonly stats = { hits: 0, misses: 0, evictions: 0 };
 
-  constructor(private readonly opts: { maxBytes: number }) {}
+  readonly #log: ((event: BlockCacheEvent) => void) | undefined;
+
+  constructor(private readonly opts: BlockCacheOptions) {
+    this.#log = opts.log === false ? undefined : (opts.log ?? logFromEnv);
+  }
 
   /** Bytes held by resolved entries. */
   get size(): number {
@@ -49,12 +116,14 @@ export class BlockCache {
       this.stats.hits++;
       this.entries.delete(key); // re-insert: most recently used last
       this.entries.set(key, entry);
+      this.#tell({ kind: entry.loaded ? "hit" : "joined", key });
     } else {
       this.stats.misses++;
       const controller = new AbortController();
-      const created: Entry = { promise: Promise.resolve(new Uint8Array(0)), size: 0, waiters: 0, controller };
+      const created: Entry = { promise: Promise.resolve(new Uint8Array(0)), size: 0, waiters: 0, controller, loaded: false };
       created.promise = load(controller.signal).then(
         (bytes) => {
+          created.loaded = true;
           if (this.entries.get(key) === created) {
             if (this.opts.maxBytes <= 0) this.entries.delete(key);
             else {
@@ -75,6 +144,23 @@ export class BlockCache {
       entry = created;
     }
     return this.wait(entry, signal);
+  }
+
+  /**
+   * Stores bytes already fetched (a merged request's blocks) unless `key` is held or in flight.
+   * Counts neither a hit nor a miss, and logs nothing: it is no read.
+   *
+   * @example
+   * ```ts
+   * cache.put("a.tif|1024|512", bytes);
+   * ```
+   */
+  put(key: string, bytes: Uint8Array): void {
+    if (this.opts.maxBytes <= 0 || this.entries.has(key)) return;
+    const size = bytes.byteLength;
+    this.entries.set(key, { promise: Promise.resolve(bytes), size, waiters: 0, controller: new AbortController(), loaded: true });
+    this.bytes += size;
+    this.evict();
   }
 
   /** Drops every entry whose key starts with `prefix` (all with no prefix). */
@@ -120,6 +206,14 @@ export class BlockCache {
         },
       );
     });
+  }
+
+  #tell(event: BlockCacheEvent): void {
+    try {
+      this.#log?.(event);
+    } catch {
+      // a logger's failure must not fail the read
+    }
   }
 
   private evict(): void {

@@ -7,7 +7,8 @@ import type { CountingSource } from "./stats.js";
  * `mergeGap` merge into one request of at most `maxMergedBytes`, and the requests left go as one
  * multipart/byteranges request where the source can. Each block's bytes land in the block cache
  * and in the returned map (`"offset|length"` → bytes). A block cut short by the file is left out,
- * so the tile read that needs it reports the error.
+ * so the tile read that needs it reports the error. Each request's debug line says how many
+ * blocks it carries (`merged=N`).
  *
  * @example
  * ```ts
@@ -22,7 +23,7 @@ export async function fetchMerged(
   const groups = mergeRequests(ranges, opts);
   const bodies = await source.readMany(
     groups.map((g) => [g.offset, g.length]),
-    { signal: opts.signal, multiRange: groups.length > 1 },
+    { signal: opts.signal, multiRange: groups.length > 1, merged: groups.map((g) => g.members.length) },
   );
   const out = new Map<string, Uint8Array>();
   groups.forEach((g, i) => {
@@ -31,7 +32,7 @@ export async function fetchMerged(
       const bytes = bodies[i].subarray(offset - g.offset, offset - g.offset + length);
       if (bytes.byteLength < length) continue;
       out.set(`${offset}|${length}`, bytes);
-      void opts.cache.get(`${opts.key}|${offset}|${length}`, async () => bytes);
+      opts.cache.put(`${opts.key}|${offset}|${length}`, bytes);
     }
   });
   return out;

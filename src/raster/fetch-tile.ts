@@ -6,8 +6,8 @@ import type { TiffDataset } from "../tiff/dataset.js";
 import type { ImageInfo } from "../tiff/image.js";
 import type { FetchBytes } from "../io/header-reader.js";
 
-/** Reads bytes from the source. */
-export type ReadBytes = (offset: number, length: number, signal?: AbortSignal) => Promise<Uint8Array>;
+/** Reads bytes from the source; `merged` is how many blocks the range carries (for the debug log). */
+export type ReadBytes = (offset: number, length: number, signal?: AbortSignal, merged?: number) => Promise<Uint8Array>;
 
 /**
  * The compressed bytes of one tile, ready to decode: one entry per plane (one for
@@ -56,7 +56,7 @@ export async function fetchTile(
   if (how.kind === "leader") {
     const [[offset, length]] = how.requests;
     throwIfAborted(opts.signal, { url: opts.url });
-    const bytes = await read(offset, length, opts.signal);
+    const bytes = await read(offset, length, opts.signal, how.withMask ? 2 : 1);
     const split = splitLeaderSpan(bytes, offset, how.withMask);
     if (split === undefined) {
       distrustLeaders(dataset);
@@ -88,9 +88,10 @@ async function fetchBlocks(
   await Promise.all(
     requests.map(async ([offset, length]) => {
       throwIfAborted(signal, { url: ctx.url });
-      const bytes = await read(offset, length, signal);
+      const inside = (r: BlockRange) => r.offset !== 0 && r.length !== 0 && r.offset >= offset && r.offset < offset + length;
+      const bytes = await read(offset, length, signal, ranges.filter(inside).length);
       ranges.forEach((r, i) => {
-        if (r.offset === 0 || r.length === 0 || r.offset < offset || r.offset >= offset + length) return;
+        if (!inside(r)) return;
         const start = r.offset - offset;
         if (bytes.byteLength < start + r.length) {
           throw new CogError("COG_FORMAT", `block is cut short: ${Math.max(0, bytes.byteLength - start)} of ${r.length} bytes in the file`, {

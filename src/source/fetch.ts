@@ -6,10 +6,14 @@ import { resolvePolicy, sendWithRetry, type FinalResponse, type HttpTransportOpt
 import {
   coalesceRanges, MULTI_REFUSED, multiRangeHeader, multiRangeParts, pickRanges, type BytePart, type ByteRange,
 } from "./multipart.js";
+import { reportedRequest, tellRequest, type RequestHooks } from "./request-report.js";
 import type { ReadOptions, Source } from "./types.js";
 
 /** A 200 answer to a multi-range request is kept when at most twice the bytes asked plus this. */
 const WHOLE_SLACK = 1 << 20;
+
+/** What a multi-range request accepts besides 200/206: refusals, and a whole body up to `maxWhole`. */
+interface MultiCheck { passStatus(status: number): boolean; maxWhole: number }
 
 /** The value `W/"x"` and `"x"` share: weak and strong ETags compare by value here. */
 const validatorValue = (v: string): string => v.trim().replace(/^W\//, "");
@@ -84,6 +88,8 @@ export abstract class HttpRangeSource implements Source {
 
   /**
    * Reads `length` bytes at `offset`; fewer only when the range passes the end of the file.
+   * `options.onRequest` is told the request sent (status, bytes, retries), or `sent: false` when
+   * the bytes came from a whole body kept in memory.
    *
    * @example
    * ```ts
@@ -92,15 +98,17 @@ export abstract class HttpRangeSource implements Source {
    * ```
    */
   async read(offset: number, length: number, options: ReadOptions = {}): Promise<Uint8Array> {
-    const { signal } = options;
+    const { signal, onRequest } = options;
     assertRangeArgs(this.url, offset, length);
     throwIfAborted(signal, { url: this.url, offset, length });
-    if (this.#whole) return sliceWhole(this.#whole, offset, length);
-    const want = this.#clamp(offset, length);
-    if (want === 0) return new Uint8Array(0);
+    const want = this.#whole ? 0 : this.#clamp(offset, length);
+    if (want === 0) {
+      tellRequest(onRequest, { ranges: [[offset, length]], bytes: 0, retried: [], sent: false });
+      return this.#whole ? sliceWhole(this.#whole, offset, length) : new Uint8Array(0);
+    }
     const req: RangeRequest = { url: this.url, offset, length: want };
-    const res = await this.#send(req, signal);
-    const result = checkRangeBody(req, res.status, res.header("content-range"), res.body);
+    const result = await reportedRequest({ ranges: [[offset, want]], onRequest }, (hooks) => this.#send(req, signal, undefined, hooks), (res) =>
+      checkRangeBody(req, res.status, res.header("content-range"), res.body));
     this.#learn(result.size, result.whole);
     return result.bytes;
   }
@@ -112,6 +120,7 @@ export abstract class HttpRangeSource implements Source {
    * some ranges, or sends a whole file larger than twice the bytes asked plus 1 MiB (S3 and GCS
    * do; that body is dropped unread), the ranges are read one request each, in parallel, and later
    * calls skip multi-range (`multiRange: "auto"`). Results come in the order asked.
+   * `options.onRequest` is told every request sent: the multi-range one and each fallback.
    *
    * @example
    * ```ts
@@ -119,33 +128,35 @@ export abstract class HttpRangeSource implements Source {
    * ```
    */
   async readRanges(ranges: ReadonlyArray<ByteRange>, options: ReadOptions = {}): Promise<Uint8Array[]> {
-    const { signal } = options;
     for (const [offset, length] of ranges) assertRangeArgs(this.url, offset, length);
-    throwIfAborted(signal, { url: this.url });
+    throwIfAborted(options.signal, { url: this.url });
+    const each: ReadOptions = { signal: options.signal, onRequest: options.onRequest };
     const plan = coalesceRanges(ranges.map(([offset, length]): ByteRange => [offset, this.#clamp(offset, length)]));
     const single = this.#multiRange === "never" || (this.#multiRange === "auto" && this.#multiRangeRefused);
-    if (this.#whole || plan.length === 0 || (single && plan.length > 1)) return this.#fill(ranges, [], signal);
+    if (this.#whole || plan.length === 0 || (single && plan.length > 1)) return this.#fill(ranges, [], each);
     if (plan.length === 1) {
       const [offset, length] = plan[0]!;
-      return this.#fill(ranges, [{ start: offset, bytes: await this.read(offset, length, { signal }) }], signal);
+      return this.#fill(ranges, [{ start: offset, bytes: await this.read(offset, length, each) }], each);
     }
     const last = plan[plan.length - 1]!;
     const req: RangeRequest = { url: this.url, offset: plan[0]![0], length: last[0] + last[1] - plan[0]![0], range: multiRangeHeader(plan) };
     const strict = this.#multiRange === "always";
-    const res = await this.#send(req, signal, strict ? undefined : {
-      passStatus: (status) => MULTI_REFUSED.has(status),
+    const multi: MultiCheck | undefined = strict ? undefined : {
+      passStatus: (status: number) => MULTI_REFUSED.has(status),
       maxWhole: 2 * plan.reduce((n, [, length]) => n + length, 0) + WHOLE_SLACK,
-    });
-    if (res.skipped) { // a whole file too big to be worth it: dropped unread
+    };
+    const sent = plan.map(([o, n]): [number, number] => [o, n]);
+    const answer = await reportedRequest({ ranges: sent, onRequest: each.onRequest }, (hooks) => this.#send(req, each.signal, multi, hooks), (res) =>
+      res.skipped ? undefined : multiRangeParts(req, plan, {
+        status: res.status, body: res.body, contentType: res.header("content-type"), contentRange: res.header("content-range"),
+      }));
+    if (answer === undefined) { // a whole file too big to be worth it: dropped unread
       this.#multiRangeRefused = true;
-      return this.#fill(ranges, [], signal);
+      return this.#fill(ranges, [], each);
     }
-    const answer = multiRangeParts(req, plan, {
-      status: res.status, body: res.body, contentType: res.header("content-type"), contentRange: res.header("content-range"),
-    });
     this.#learn(answer.size, answer.whole);
     if (answer.refused) this.#multiRangeRefused = true;
-    return this.#fill(ranges, answer.parts, signal, () => { this.#multiRangeRefused = !strict; });
+    return this.#fill(ranges, answer.parts, each, () => { this.#multiRangeRefused = !strict; });
   }
 
   /**
@@ -159,10 +170,10 @@ export abstract class HttpRangeSource implements Source {
   async close(): Promise<void> {}
 
   /** Each range from `parts`, or read on its own (in parallel) when no part holds it. */
-  async #fill(ranges: ReadonlyArray<ByteRange>, parts: BytePart[], signal: AbortSignal | undefined, onMissing?: () => void): Promise<Uint8Array[]> {
+  async #fill(ranges: ReadonlyArray<ByteRange>, parts: BytePart[], options: ReadOptions, onMissing?: () => void): Promise<Uint8Array[]> {
     const picked = pickRanges(ranges, parts, this.#size);
     if (parts.length > 0 && picked.includes(undefined)) onMissing?.();
-    return Promise.all(picked.map((bytes, i) => bytes ?? this.read(ranges[i]![0], ranges[i]![1], { signal })));
+    return Promise.all(picked.map((bytes, i) => bytes ?? this.read(ranges[i]![0], ranges[i]![1], options)));
   }
 
   #clamp(offset: number, length: number): number {
@@ -174,12 +185,12 @@ export abstract class HttpRangeSource implements Source {
     if (whole) this.#whole = whole;
   }
 
-  #send(req: RangeRequest, signal: AbortSignal | undefined, multi?: { passStatus(status: number): boolean; maxWhole: number }): Promise<FinalResponse> {
+  #send(req: RangeRequest, signal: AbortSignal | undefined, multi: MultiCheck | undefined, hooks: RequestHooks): Promise<FinalResponse> {
     const headers = rangeRequestHeaders(this.#headers, req.offset, req.length);
     headers.range = req.range ?? rangeHeader(req.offset, req.length);
     return sendWithRetry({
-      req, policy: this.#policy, signal, passStatus: multi?.passStatus,
-      send: (sig) => this.transport(headers, sig),
+      req, policy: this.#policy, signal, passStatus: multi?.passStatus, onRetry: hooks.onRetry,
+      send: (sig) => { hooks.onSend(); return this.transport(headers, sig); },
       check: (res) => {
         this.#checkValidator(req, res);
         // S3, GCS and Apache past MaxRanges answer a multi-range request with the whole file.

@@ -113,6 +113,25 @@ export function isRetryableError(error: unknown): boolean {
 }
 
 /**
+ * How a failed try is named in a debug line: the first string `code` along the `cause` chain
+ * (`ECONNRESET`, `UND_ERR_SOCKET`), else the error's name (`TypeError`), else `"error"`.
+ *
+ * @example
+ * ```ts
+ * failureCode(new TypeError("fetch failed", { cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }) })); // "ECONNRESET"
+ * ```
+ */
+export function failureCode(error: unknown): string {
+  for (let e = error, depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === "string" && code !== "") return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === "string" && name !== "" ? name : "error";
+}
+
+/**
  * Parses `Retry-After` (delay seconds or an HTTP date) into milliseconds from `now`.
  *
  * @example
@@ -194,8 +213,8 @@ function final(res: RawRangeResponse, body: Uint8Array, tries: number): FinalRes
 /**
  * What {@link sendWithRetry} needs: the request (for error context), the policy, the transport
  * call, the caller's signal, an optional check of each 200/206 before its body is read (may throw;
- * `false` drops the body unread and returns the response as `skipped`),
- * and statuses to hand back instead of throwing.
+ * `false` drops the body unread and returns the response as `skipped`), statuses to hand back
+ * instead of throwing, and a hook told what made each retried try fail.
  *
  * @example
  * ```ts
@@ -209,6 +228,8 @@ export interface RetryCall {
   send(signal: AbortSignal): Promise<RawRangeResponse>;
   check?(res: RawRangeResponse): boolean;
   passStatus?(status: number): boolean;
+  /** Called before each retry with what made the try fail: its HTTP status, or an error code ({@link failureCode}). */
+  onRetry?(failure: number | string): void;
 }
 
 /**
@@ -227,12 +248,15 @@ export async function sendWithRetry(call: RetryCall): Promise<FinalResponse> {
   for (let attempt = 1; ; attempt++) {
     const outcome = await tryOnce(call, attempt, attempt >= tries);
     if ("response" in outcome) return outcome.response;
+    call.onRetry?.(outcome.failure);
     await sleep(outcome.wait, call.signal, call.req);
   }
 }
 
-/** One try: a response, or how long to wait before the next try; throws when there is none. */
-async function tryOnce(call: RetryCall, attempt: number, last: boolean): Promise<{ response: FinalResponse } | { wait: number }> {
+/** One try: a response, or why it failed and how long to wait before the next try; throws when there is none. */
+async function tryOnce(
+  call: RetryCall, attempt: number, last: boolean,
+): Promise<{ response: FinalResponse } | { wait: number; failure: number | string }> {
   const { req, policy, signal } = call;
   const { url, offset, length } = req;
   throwIfAborted(signal, { url, offset, length });
@@ -259,14 +283,14 @@ async function tryOnce(call: RetryCall, attempt: number, last: boolean): Promise
     await res.discard().catch(() => undefined);
     if (call.passStatus?.(status)) return { response: final(res, new Uint8Array(0), attempt) };
     if (!isRetryableStatus(status) || last) throw httpStatusError(req, status, res.statusText, res.header("content-range"), attempt);
-    return { wait: backoffMs(policy, attempt, status, res.header("retry-after")) };
+    return { wait: backoffMs(policy, attempt, status, res.header("retry-after")), failure: status };
   } catch (e) {
     if (e instanceof CogError) throw e;
     if (at.timedOut()) {
       throw new CogError("COG_TIMEOUT", `GET ${url} timed out after ${policy.timeoutMs} ms`, { url, offset, length, status }, { cause: e });
     }
     if (signal?.aborted || !isRetryableError(e) || last) throw httpFailure(req, e, signal, status, attempt);
-    return { wait: backoffMs(policy, attempt) };
+    return { wait: backoffMs(policy, attempt), failure: failureCode(e) };
   } finally {
     at.dispose();
     release();
