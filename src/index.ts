@@ -33,6 +33,9 @@ export { resample, resampleWindow, type FractionalWindow, type ResampleOptions }
 export { chooseOverview, type OverviewRequest } from "./locate/overview.js";
 export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/block-cache.js";
 export type { BlockCacheEvent, BlockCacheOptions } from "./io/block-cache.js";
+export { TileCache, sharedTileCache, DEFAULT_TILE_CACHE_BYTES } from "./raster/tile-cache.js";
+export { LruCache } from "./io/lru-cache.js";
+export type { PlanCaches } from "./locate/plan.js";
 export type { HeaderSnapshot } from "./io/snapshot.js";
 export type { ReadPlan } from "./locate/plan.js";
 export type { ReadPlanner } from "./plan-reads.js";

@@ -1,6 +1,7 @@
 import { CogError, isCogError } from "./errors.js";
 import { envSettings } from "./env.js";
 import { sharedBlockCache } from "./io/block-cache.js";
+import { sharedTileCache } from "./raster/tile-cache.js";
 import { HeaderCache } from "./io/header-cache.js";
 import { decodeSnapshot } from "./io/snapshot.js";
 import { HeaderReader } from "./io/header-reader.js";
@@ -29,11 +30,13 @@ export async function openFile(
   const cacheable = (options.headerCache ?? env.headerCache ?? true) !== false && /^(https?|s3|gs):\/\//i.test(cacheKey);
   const cached = cacheable ? headerCache.get(cacheKey) : undefined;
   const snapshot = options.snapshot ? decodeSnapshot(options.snapshot) : undefined;
-  // A changed file drops what was cached of it: its header and its blocks.
+  // A changed file drops what was cached of it: its header, its blocks and its decoded tiles.
   const onChange = () => {
     headerCache.delete(cacheKey);
     sharedBlockCache().clear(`${cacheKey}|`);
     if (options.blockCache) options.blockCache.clear(`${cacheKey}|`);
+    sharedTileCache().clear(`${cacheKey}|`);
+    if (options.tileCache) options.tileCache.clear(`${cacheKey}|`);
   };
   const expectedEtag = cached?.etag ?? snapshot?.etag;
   const source = new CountingSource(openSource(input, { headers: options.headers, s3: options.s3, expectedEtag, onChange }), { debug: env.debug });

@@ -1,4 +1,5 @@
 import type { BlockCache } from "./io/block-cache.js";
+import type { TileCache } from "./raster/tile-cache.js";
 import type { HeaderSnapshot } from "./io/snapshot.js";
 import type { S3SourceOptions } from "./source/s3.js";
 import type { DecodePool } from "./decode/worker-pool.js";
@@ -61,6 +62,12 @@ export interface OpenOptions {
    * flight are still shared), or by default one 64 MiB cache shared by every reader.
    */
   blockCache?: BlockCache | false;
+  /**
+   * Cache of decoded tiles: a {@link TileCache}, `false` to keep none (decodes in flight are
+   * still shared), or by default one 32 MiB cache shared by every reader.
+   * `COGREAD_ENABLE_BLOCK_CACHE=FALSE` turns it off too.
+   */
+  tileCache?: TileCache | false;
   /** Open from a header snapshot ({@link COGReader.snapshot}): no request until a tile is read. */
   snapshot?: HeaderSnapshot;
   /**

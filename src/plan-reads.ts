@@ -1,5 +1,5 @@
 import type { OverviewStrategy } from "./locate/overview.js";
-import { planTiles, type ReadPlan } from "./locate/plan.js";
+import { planTiles, type PlanCaches, type ReadPlan } from "./locate/plan.js";
 import { tileBlockIndices } from "./locate/blocks.js";
 import { readMapTile, type MapTileContext, type MapTileOptions } from "./raster/map-tile.js";
 import { tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
@@ -38,12 +38,12 @@ class Captured {
  *
  * @example
  * ```ts
- * const planner = createPlanner({ dataset, isCached, boundsContext, mapTileContext });
+ * const planner = createPlanner({ dataset, cached, boundsContext, mapTileContext, merge });
  * ```
  */
 export function createPlanner(deps: {
   dataset: TiffDataset;
-  isCached: (offset: number, length: number) => boolean;
+  cached: PlanCaches;
   boundsContext: () => BoundsReaderContext;
   mapTileContext: () => MapTileContext;
   /** How the reader merges a multi-tile read's requests. */
@@ -53,7 +53,7 @@ export function createPlanner(deps: {
 }): ReadPlanner {
   const capture = (win: PixelWindow, z: number): Promise<Raster> => Promise.reject(new Captured(win, z));
   const forWindow = async (win: PixelWindow, z: number): Promise<ReadPlan> => {
-    const plan = await planTiles(deps.dataset, tilesForWindow(deps.dataset.images[z], win).map(([x, y]) => [x, y, z] as const), deps.isCached, deps.mergeGap);
+    const plan = await planTiles(deps.dataset, tilesForWindow(deps.dataset.images[z], win).map(([x, y]) => [x, y, z] as const), deps.cached, deps.mergeGap);
     return plan.complete && plan.data.length > 1 ? { ...plan, data: deps.merge(plan.data) } : plan;
   };
   const run = async (call: () => Promise<Raster>): Promise<ReadPlan> => {
@@ -68,7 +68,7 @@ export function createPlanner(deps: {
   return {
     getTile: (x, y, z) => {
       tileBlockIndices(deps.dataset.images[z] ?? deps.dataset.images[0], x, y, z);
-      return planTiles(deps.dataset, [[x, y, z]], deps.isCached, deps.mergeGap);
+      return planTiles(deps.dataset, [[x, y, z]], deps.cached, deps.mergeGap);
     },
     readWindow: (win, z = 0) => forWindow(win, z),
     read: (bounds, shape, opts = {}) => run(() => readBounds({ ...deps.boundsContext(), readWindow: capture }, bounds, shape, opts)),

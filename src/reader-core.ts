@@ -2,13 +2,14 @@ import { CogError } from "./errors.js";
 import type { CountingSource, RequestStats } from "./io/stats.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
 import type { OpenOptions } from "./options.js";
-import { planTiles } from "./locate/plan.js";
+import { planTiles, type PlanCaches } from "./locate/plan.js";
 import { locateTileFetch } from "./locate/tile-fetch.js";
 import { fetchMerged } from "./io/prefetch.js";
 import { DEFAULT_MAX_MERGED_BYTES, DEFAULT_MERGE_GAP } from "./options.js";
 import { envSettings } from "./env.js";
 import { encodeSnapshot, type HeaderSnapshot } from "./io/snapshot.js";
 import { BlockCache } from "./io/block-cache.js";
+import { copyRaster, type TileCache } from "./raster/tile-cache.js";
 import { buildProfile, type Profile } from "./profile.js";
 import type { CrsInfo } from "./tiff/crs.js";
 import type { TiffDataset } from "./tiff/dataset.js";
@@ -40,7 +41,8 @@ export class COGReaderCore {
     readonly dataset: TiffDataset,
     protected readonly options: OpenOptions,
     protected readonly extent: GeoExtent | Error | undefined,
-    protected readonly blocks: { cache: BlockCache; key: string },
+    /** Compressed blocks (`cache`) and decoded tiles (`tiles`), keyed under `key`. */
+    protected readonly blocks: { cache: BlockCache; key: string; tiles: TileCache },
   ) {}
 
   /** Header pages (block arrays) this reader loads go through its own source and counters. */
@@ -187,10 +189,30 @@ export class COGReaderCore {
    * ```
    */
   async getTile(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean } = {}): Promise<Raster> {
-    return this.tileWith(x, y, z, opts);
+    // The caller owns what it gets: never the cached tile itself.
+    return copyRaster(await this.decodedTile(x, y, z, opts));
   }
 
-  /** getTile, taking block bytes from `prefetched` (a window's merged requests) when there. */
+  /** Key of a decoded tile in the tile cache. */
+  private tileKey(x: number, y: number, z: number): string {
+    return `${this.blocks.key}|${z}|${x}|${y}`;
+  }
+
+  /** A tile through the decoded-tile cache (one decode however many ask); outside the grid, uncached. */
+  private decodedTile(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean }, prefetched?: Map<string, Uint8Array>): Promise<Raster> {
+    const image = this.ifds[z];
+    const inside = image !== undefined && Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < image.tilesAcross && y < image.tilesDown;
+    if (!inside) return this.tileWith(x, y, z, opts, prefetched);
+    return this.blocks.tiles.get(this.tileKey(x, y, z), (signal) => this.tileWith(x, y, z, { signal }, prefetched), opts.signal);
+  }
+
+  /** What the caches hold, for plans. */
+  protected planCaches(): PlanCaches {
+    const { cache, key, tiles } = this.blocks;
+    return { block: (o, n) => cache.has(`${key}|${o}|${n}`), tile: (x, y, z) => tiles.has(this.tileKey(x, y, z)) };
+  }
+
+  /** getTile without the tile cache, taking block bytes from `prefetched` (a window's merged requests) when there. */
   private async tileWith(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean }, prefetched?: Map<string, Uint8Array>): Promise<Raster> {
     const image = this.ifds[z];
     const inside = image !== undefined && x >= 0 && y >= 0 && x < image.tilesAcross && y < image.tilesDown;
@@ -221,16 +243,18 @@ export class COGReaderCore {
     if (image === undefined) throw new CogError("COG_TILE_OUTSIDE", `level ${z} does not exist`, { url: this.url, z });
     const tiles = tilesForWindow(image, win).map(([x, y]) => [x, y, z] as const);
     const prefetched = tiles.length > 1 ? await this.prefetch(tiles, opts) : undefined;
-    return readPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.tileWith(tx, ty, z, opts, prefetched));
+    return readPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.decodedTile(tx, ty, z, opts, prefetched));
   }
 
 
   /** Locates the tiles (loading array pages once), then fetches their blocks in merged requests. */
   private async prefetch(tiles: ReadonlyArray<readonly [number, number, number]>, opts: { signal?: AbortSignal }): Promise<Map<string, Uint8Array> | undefined> {
     const mergeGap = this.blockMergeGap();
-    await Promise.all(tiles.map(([x, y, z]) => locateTileFetch(this.dataset, x, y, z, { signal: opts.signal, fetch: this.fetchHeader, mergeGap })));
+    const cached = this.planCaches();
+    const needed = tiles.filter(([x, y, z]) => !cached.tile?.(x, y, z));
+    await Promise.all(needed.map(([x, y, z]) => locateTileFetch(this.dataset, x, y, z, { signal: opts.signal, fetch: this.fetchHeader, mergeGap })));
     const { cache, key } = this.blocks;
-    const plan = await planTiles(this.dataset, tiles, (o, n) => cache.has(`${key}|${o}|${n}`), mergeGap);
+    const plan = await planTiles(this.dataset, needed, cached, mergeGap);
     if (plan.data.length <= 1) return undefined;
     return fetchMerged(this.source, plan.data, { cache, key, ...this.mergeOptions(), signal: opts.signal });
   }

@@ -6,6 +6,7 @@ import { mergeRequests } from "./io/prefetch.js";
 import { envSettings } from "./env.js";
 import type { OverviewStrategy } from "./locate/overview.js";
 import { BlockCache, sharedBlockCache } from "./io/block-cache.js";
+import { TileCache, sharedTileCache } from "./raster/tile-cache.js";
 import { readPoint } from "./raster/point.js";
 import type { SourceInput } from "./source/open.js";
 import type { Raster } from "./raster/raster.js";
@@ -42,7 +43,10 @@ export class COGReader extends COGReaderCore {
     const env = envSettings();
     const blockCache = options.blockCache ?? env.blockCache;
     const cache = blockCache === false ? new BlockCache({ maxBytes: 0 }) : (blockCache ?? sharedBlockCache());
-    return new COGReader(source, dataset, options, extent, { cache, key: cacheKey });
+    // COGREAD_ENABLE_BLOCK_CACHE=FALSE turns off every cache of tiles, decoded ones too.
+    const tileCache = options.tileCache ?? (env.blockCache === false ? false : undefined);
+    const tiles = tileCache === false ? new TileCache({ maxBytes: 0 }) : (tileCache ?? sharedTileCache());
+    return new COGReader(source, dataset, options, extent, { cache, key: cacheKey, tiles });
   }
 
   /**
@@ -87,10 +91,9 @@ export class COGReader extends COGReaderCore {
    * ```
    */
   get plan(): ReadPlanner {
-    const { cache, key } = this.blocks;
     return createPlanner({
       dataset: this.dataset,
-      isCached: (offset, length) => cache.has(`${key}|${offset}|${length}`),
+      cached: this.planCaches(),
       boundsContext: () => this.boundsContext(),
       mapTileContext: () => this.mapTileContext(),
       merge: (data) => mergeRequests(data, this.mergeOptions()).map((g) => [g.offset, g.length]),

@@ -7,7 +7,8 @@ const FIXTURE = new URL("./fixtures/uint8_1band_deflate_block256_ovr2.tif", impo
 
 async function open(cache?: BlockCache | false) {
   const source = RecordingSource.fromFile(FIXTURE);
-  const cog = await COGReader.open(source, { blockCache: cache ?? new BlockCache({ maxBytes: 1 << 20 }) });
+  // Decoded tiles are not cached here: every getTile goes to the block cache.
+  const cog = await COGReader.open(source, { blockCache: cache ?? new BlockCache({ maxBytes: 1 << 20 }), tileCache: false });
   const [a] = await cog.locateTile(0, 0, 0);
   const [b] = await cog.locateTile(1, 0, 0);
   source.reads.length = 0;

@@ -140,7 +140,7 @@ describe("merged requests", () => {
     vi.stubEnv("COGREAD_LOG_LEVEL", "DEBUG");
     captureDebug();
     const server = await serve({ "/w.tif": new Uint8Array(readFileSync(FIXTURE)) });
-    const cog = await COGReader.open(`${server.url}/w.tif`, { blockCache: new BlockCache({ maxBytes: 1 << 20 }), headerCache: false });
+    const cog = await COGReader.open(`${server.url}/w.tif`, { blockCache: new BlockCache({ maxBytes: 1 << 20 }), tileCache: false, headerCache: false });
     const [a] = await cog.locateTile(0, 0, 0);
     const [b] = await cog.locateTile(1, 0, 0);
     const lines = captureDebug();
@@ -155,9 +155,10 @@ describe("block cache lines", () => {
     vi.stubEnv("COGREAD_LOG_LEVEL", "DEBUG");
     captureDebug(); // the header read's line is not this test's business
     const server = await serve({ [name]: new Uint8Array(readFileSync(FIXTURE)) });
-    const cog = await COGReader.open(`${server.url}${name}`, { blockCache: new BlockCache({ maxBytes: 1 << 20 }), headerCache: false });
+    const blockCache = new BlockCache({ maxBytes: 1 << 20 });
+    const cog = await COGReader.open(`${server.url}${name}`, { blockCache, tileCache: false, headerCache: false });
     const [t] = await cog.locateTile(0, 0, 0);
-    return { server, cog, url: `${server.url}${name}`, range: `bytes=${t.offset}-${t.offset + t.length - 1}`, length: t.length };
+    return { server, cog, blockCache, url: `${server.url}${name}`, range: `bytes=${t.offset}-${t.offset + t.length - 1}`, length: t.length };
   }
 
   it("a cache hit logs `cached`, 0 bytes, and costs no request", async () => {
@@ -173,11 +174,14 @@ describe("block cache lines", () => {
   });
 
   it("a read joining one in flight logs `cached joined-in-flight`", async () => {
-    const { cog, url, range, length } = await openDebug("/j.tif");
+    const { cog, blockCache, url, range, length } = await openDebug("/j.tif");
+    // A second reader of the same URL sharing the block cache (one reader shares its decodes itself).
+    const other = await COGReader.open(url, { blockCache, tileCache: false, headerCache: false });
+    await other.locateTile(0, 0, 0);
     const lines = captureDebug();
-    await Promise.all([cog.getTile(0, 0, 0), cog.getTile(0, 0, 0)]);
+    await Promise.all([cog.getTile(0, 0, 0), other.getTile(0, 0, 0)]);
     expect(lines()).toEqual([`cogread: ${url} ${range} cached joined-in-flight 0 B`, `cogread: ${url} ${range} status=206 ${length} B N ms`]);
-    expect(cog.requests.count).toBe(2); // the header read and the one tile read
+    expect(cog.requests.count + other.requests.count).toBe(3); // two header reads and the one tile read
   });
 
   it("tells its own logger, or nobody with log: false", async () => {

@@ -25,24 +25,42 @@ export interface ReadPlan {
 }
 
 /**
+ * What the caches hold, for a plan: a byte range in the block cache, a decoded tile in the tile
+ * cache (which then costs nothing, whatever its blocks).
+ *
+ * @example
+ * ```ts
+ * const cached: PlanCaches = { block: (o, n) => blockCache.has(`${key}|${o}|${n}`), tile: (x, y, z) => false };
+ * ```
+ */
+export interface PlanCaches {
+  block: (offset: number, length: number) => boolean;
+  tile?: (x: number, y: number, z: number) => boolean;
+}
+
+/**
  * Plans the requests for internal tiles `(x, y, z)`: no I/O (the block arrays' pages are only
  * read from what the header already holds). Each tile is fetched as {@link tileFetchPlan} says.
  *
  * @example
  * ```ts
- * const plan = await planTiles(cog.dataset, [[0, 0, 0]], (o, n) => false);
+ * const plan = await planTiles(cog.dataset, [[0, 0, 0]], { block: () => false });
  * ```
  */
 export async function planTiles(
   dataset: TiffDataset,
   tiles: ReadonlyArray<readonly [number, number, number]>,
-  isCached: (offset: number, length: number) => boolean,
+  cached: PlanCaches,
   mergeGap = BLOCK_MERGE_GAP,
 ): Promise<ReadPlan> {
   const plan: ReadPlan = { tiles: [], header: [], data: [], free: 0, complete: true, unplanned: [] };
   const headerSeen = new Set<string>();
   for (const [x, y, z] of tiles) {
     plan.tiles.push({ x, y, z });
+    if (cached.tile?.(x, y, z)) {
+      plan.free++;
+      continue;
+    }
     const how = tileFetchPlan(dataset, x, y, z, mergeGap);
     if (how.kind === "pages") {
       for (const r of dataset.header.plan(how.pages, false)) {
@@ -53,7 +71,7 @@ export async function planTiles(
       plan.unplanned.push({ x, y, z });
       continue;
     }
-    const requests = how.requests.filter(([o, n]) => !isCached(o, n));
+    const requests = how.requests.filter(([o, n]) => !cached.block(o, n));
     if (requests.length === 0) plan.free++;
     plan.data.push(...requests);
   }
