@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromUrl, Pool, type GeoTIFF } from "geotiff";
 import { Tiff, type Source as CtSource } from "@cogeotiff/core";
-import { BlockCache, COGReader, createDecodePool, type DecodePool } from "../src/index.js";
+import { BlockCache, COGReader, TileCache, createDecodePool, type DecodePool } from "../src/index.js";
 import { startServer, type BenchServer } from "./server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,8 @@ const arg = (name: string): string | undefined => {
 const RUNS = Math.max(1, Number(arg("--runs") ?? 5));
 const LATENCY = Number(arg("--latency") ?? 20);
 const ONLY = arg("--only");
+/** `--no-tile-cache`: cogread without its decoded-tile cache (every tile read is decoded). */
+const NO_TILE_CACHE = argv.includes("--no-tile-cache");
 const RANDOM_TILES = Number(arg("--tiles") ?? 200);
 const OUT = arg("--out") ?? (ONLY ? undefined : join(here, "results", "peers.json"));
 
@@ -92,7 +94,9 @@ async function open(lib: Lib, url: string, tileSize: number): Promise<Handle> {
   if (lib === "cogread" || lib === "cogread+decodePool") {
     // Same worker count as geotiff.js's Pool in Node 20 (2).
     const decodePool = lib === "cogread+decodePool" ? (cogPool ??= await createDecodePool({ size: 2 })) : undefined;
-    const cog = await COGReader.open(url, { headerCache: false, blockCache: new BlockCache({ maxBytes: 64 << 20 }), decodePool });
+    // Fresh caches per open, so that no run starts warm from an earlier one.
+    const tileCache = NO_TILE_CACHE ? false : new TileCache({ maxBytes: 32 << 20 });
+    const cog = await COGReader.open(url, { headerCache: false, blockCache: new BlockCache({ maxBytes: 64 << 20 }), tileCache, decodePool });
     return {
       tile: async (x, y) => (await cog.getTile(x, y, 0)).data.length,
       window: async (x, y, width, height) => (await cog.readWindow({ x, y, width, height }, 0)).data.length,

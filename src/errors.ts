@@ -1,3 +1,5 @@
+import { redactUrl, redactUrlsIn } from "./redact.js";
+
 /**
  * Stable error codes. Match on `error.code`, never on the message text.
  *
@@ -41,7 +43,7 @@ export type CogErrorCode =
  * ```
  */
 export interface CogErrorContext {
-  /** URL or path of the source. */
+  /** URL or path of the source (a URL's query string and user:password shown as `…`). */
   url?: string;
   /** Byte offset in the file. */
   offset?: number;
@@ -78,10 +80,11 @@ export class CogError extends Error {
   readonly context: CogErrorContext;
 
   constructor(code: CogErrorCode, message: string, context: CogErrorContext = {}, options?: { cause?: unknown }) {
-    super(`${message}${formatContext(context, message)}`, options);
+    // A presigned URL's query string is a credential: neither the message nor the context shows it.
+    super(redactUrlsIn(`${message}${formatContext(context, message)}`), options);
     this.name = "CogError";
     this.code = code;
-    this.context = context;
+    this.context = context.url === undefined ? context : { ...context, url: redactUrl(context.url) };
   }
 }
 

@@ -58,6 +58,7 @@ export { COGReaderCore } from "./reader-core.js";
 export type { GeoExtent } from "./raster/geo-extent.js";
 export { CountingSource } from "./io/stats.js";
 export type { CountedReadOptions, ReadManyOptions } from "./io/stats.js";
-export { formatDebugLine, redactUrl } from "./io/debug-log.js";
+export { formatDebugLine } from "./io/debug-log.js";
+export { redactUrl, redactUrlsIn } from "./redact.js";
 export type { DebugLine } from "./io/debug-log.js";
 export type { PointTransform } from "./raster/projection.js";

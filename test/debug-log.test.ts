@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BlockCache, COGReader } from "../src/index.js";
+import { BlockCache, COGReader, type CogError } from "../src/index.js";
 import { formatCacheLine } from "../src/io/block-cache.js";
 import { fetchMerged } from "../src/io/prefetch.js";
 import { CountingSource } from "../src/io/stats.js";
-import { formatDebugLine, redactUrl } from "../src/io/debug-log.js";
+import { formatDebugLine } from "../src/io/debug-log.js";
+import { redactUrl, redactUrlsIn } from "../src/redact.js";
 import { FetchSource, type HttpRangeSource } from "../src/source/fetch.js";
 import type { HttpTransportOptions } from "../src/source/http-retry.js";
 import { HttpSource } from "../src/source/http.js";
@@ -217,6 +218,16 @@ describe("line format", () => {
     ["/data/what?.tif", "/data/what?.tif"],
   ])("redactUrl(%s) = %s", (url, want) => {
     expect(redactUrl(url)).toBe(want);
+  });
+
+  it("errors hide a presigned URL's query string in message and context", async () => {
+    const server = await serve({ "/f.tif": DATA });
+    const url = `${server.url}/missing.tif?X-Amz-Credential=AKIDSECRET&X-Amz-Signature=s3cr3tsig`;
+    const e = (await COGReader.open(url, { headerCache: false }).then(() => undefined, (err: unknown) => err)) as CogError;
+    expect(e).toMatchObject({ code: "COG_HTTP", context: { status: 404, url: `${server.url}/missing.tif?…` } });
+    expect(`${e.message} ${JSON.stringify(e.context)}`).not.toMatch(/AKIDSECRET|s3cr3tsig/);
+    expect(e.message).toContain(`${server.url}/missing.tif?…`);
+    expect(redactUrlsIn("GET https://h/a.tif?sig=1, then (https://u:p@h/b.tif).")).toBe("GET https://h/a.tif?…, then (https://…@h/b.tif).");
   });
 
   it("orders its fields and leaves out the empty ones", () => {

@@ -1,5 +1,6 @@
 import { debugLogging } from "../env.js";
-import { debugLog, formatDebugLine, redactUrl } from "./debug-log.js";
+import { redactUrl } from "../redact.js";
+import { debugLog, formatDebugLine } from "./debug-log.js";
 import { LruCache } from "./lru-cache.js";
 
 

@@ -1,3 +1,5 @@
+import { redactUrl } from "../redact.js";
+
 /**
  * The fields of one debug line (see {@link formatDebugLine}).
  *
@@ -40,21 +42,6 @@ export function formatDebugLine(line: DebugLine): string {
   if ((line.merged ?? 1) > 1) out.push(`merged=${line.merged}`);
   if (line.retried !== undefined && line.retried.length > 0) out.push(`retried=${line.retried.length}(${line.retried.join(",")})`);
   return out.join(" ");
-}
-
-/**
- * A URL fit for a log: the query string (which may carry a signature or token) becomes `?…`,
- * a fragment is dropped and `user:password@` becomes `…@`. Plain paths are left as they are.
- *
- * @example
- * ```ts
- * redactUrl("https://h/f.tif?X-Amz-Signature=abc"); // "https://h/f.tif?…"
- * ```
- */
-export function redactUrl(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?([^?#]*)(\?[^#]*)?(#.*)?$/is.exec(url);
-  if (m === null) return url;
-  return `${m[1]}${m[2] ? "…@" : ""}${m[3]}${m[4] ? "?…" : ""}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { TiffDataset } from "../tiff/dataset.js";
 import type { ImageInfo } from "../tiff/image.js";
 import { TAG } from "../tiff/tags.js";
 import type { FetchedTile } from "./fetch-tile.js";
+import { deinterleaveBytes } from "./deinterleave.js";
 import { tileMask } from "./mask.js";
 import type { Raster } from "./raster.js";
 
@@ -76,7 +77,7 @@ function scatter(
     return;
   }
   if (values instanceof Uint8Array && data instanceof Uint8Array && comps === 1) {
-    for (let s = 0; s < samples; s++) deinterleaveBytes(values, data, pixels, samples, s, (firstBand + s) * bandSize);
+    deinterleaveBytes(values, data, { pixels, samples, firstBand, bandSize });
     return;
   }
   // Hot loop: de-interleave samples (and complex pairs) band by band.
@@ -88,10 +89,3 @@ function scatter(
   }
 }
 
-/**
- * Sample `s` of every pixel into one band. Kept apart from the generic loop so that it only ever
- * sees Uint8Arrays: the 8-bit case (JPEG, WebP, most RGB) runs several times faster monomorphic.
- */
-function deinterleaveBytes(src: Uint8Array, dst: Uint8Array, pixels: number, samples: number, s: number, base: number): void {
-  for (let p = 0, i = s; p < pixels; p++, i += samples) dst[base + p] = src[i];
-}
