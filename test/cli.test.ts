@@ -105,6 +105,7 @@ describe("cogread plan and snapshot", () => {
     const { COGReader } = await import("../src/index.js");
     const cog = await COGReader.open(SAMPLE, { blockCache: false });
     const [r] = await cog.locateTile(1, 1, 0);
+    await cog.close();
     expect(plan.data[0]).toEqual([r.offset, r.length]);
   });
 
@@ -117,6 +118,7 @@ describe("cogread plan and snapshot", () => {
     expect(cog.requests.count).toBe(0);
     await cog.getTile(3, 2, 0);
     expect(cog.requests.count).toBe(1);
+    await cog.close();
   });
 
   it("plan with bad arguments exits 1 with COG_USAGE", async () => {
