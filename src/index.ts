@@ -32,6 +32,7 @@ export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-me
 export { resample, resampleWindow, type FractionalWindow, type ResampleOptions } from "./raster/resample.js";
 export { chooseOverview, type OverviewRequest } from "./locate/overview.js";
 export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/block-cache.js";
+export { formatCacheLine } from "./io/block-cache.js";
 export type { BlockCacheEvent, BlockCacheOptions } from "./io/block-cache.js";
 export { TileCache, sharedTileCache, DEFAULT_TILE_CACHE_BYTES } from "./raster/tile-cache.js";
 export { LruCache } from "./io/lru-cache.js";
