@@ -2,9 +2,8 @@ import { CogError } from "./errors.js";
 import type { CountingSource, RequestStats } from "./io/stats.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
 import type { OpenOptions } from "./options.js";
-import { planTiles, type PlanCaches } from "./locate/plan.js";
-import { locateTileFetch } from "./locate/tile-fetch.js";
-import { fetchMerged } from "./io/prefetch.js";
+import type { PlanCaches } from "./locate/plan.js";
+import { prefetchTiles } from "./raster/prefetch-tiles.js";
 import { DEFAULT_MAX_MERGED_BYTES, DEFAULT_MERGE_GAP } from "./options.js";
 import { envSettings } from "./env.js";
 import { encodeSnapshot, type HeaderSnapshot } from "./io/snapshot.js";
@@ -242,21 +241,12 @@ export class COGReaderCore {
     const image = this.ifds[z];
     if (image === undefined) throw new CogError("COG_TILE_OUTSIDE", `level ${z} does not exist`, { url: this.url, z });
     const tiles = tilesForWindow(image, win).map(([x, y]) => [x, y, z] as const);
-    const prefetched = tiles.length > 1 ? await this.prefetch(tiles, opts) : undefined;
-    return readPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.decodedTile(tx, ty, z, opts, prefetched));
-  }
-
-
-  /** Locates the tiles (loading array pages once), then fetches their blocks in merged requests. */
-  private async prefetch(tiles: ReadonlyArray<readonly [number, number, number]>, opts: { signal?: AbortSignal }): Promise<Map<string, Uint8Array> | undefined> {
-    const mergeGap = this.blockMergeGap();
-    const cached = this.planCaches();
-    const needed = tiles.filter(([x, y, z]) => !cached.tile?.(x, y, z));
-    await Promise.all(needed.map(([x, y, z]) => locateTileFetch(this.dataset, x, y, z, { signal: opts.signal, fetch: this.fetchHeader, mergeGap })));
     const { cache, key } = this.blocks;
-    const plan = await planTiles(this.dataset, needed, cached, mergeGap);
-    if (plan.data.length <= 1) return undefined;
-    return fetchMerged(this.source, plan.data, { cache, key, ...this.mergeOptions(), signal: opts.signal });
+    const prefetched =
+      tiles.length > 1
+        ? await prefetchTiles(this.dataset, tiles, { source: this.source, cache, key, cached: this.planCaches(), fetchHeader: this.fetchHeader, blockMergeGap: this.blockMergeGap(), ...this.mergeOptions(), signal: opts.signal })
+        : undefined;
+    return readPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.decodedTile(tx, ty, z, opts, prefetched));
   }
 
   /** Gap up to which a tile's image and mask blocks come in one request; -1 (no merging) when COGREAD_HTTP_MERGE_CONSECUTIVE_RANGES is off. */
