@@ -1,3 +1,4 @@
+import { CogError } from "../errors.js";
 import type { EnsureOptions } from "../io/header-reader.js";
 import { mergeRanges } from "../io/merge-ranges.js";
 import type { TiffDataset } from "../tiff/dataset.js";
@@ -81,7 +82,7 @@ export async function locateTileFetch(
     if (how.kind !== "pages") return how;
     await dataset.header.ensureAll(how.pages, { ...ensure, readahead: false });
   }
-  throw new Error(`tile ${x},${y},${z}: block-array pages did not load`);
+  throw new CogError("COG_FORMAT", `block-array pages of tile ${x},${y},${z} did not load`, dataset.ifds[dataset.images[z].ifdIndex].context());
 }
 
 function blockTags(image: ImageInfo): [number, number] {
