@@ -1,0 +1,113 @@
+import { replacementFor, toBandType, type Axis, type KernelArgs, type KernelOut } from "./kernels.js";
+
+// GDAL's area kernels (gdalwarp/gdal_translate -r average and -r mode): each output pixel takes
+// the source pixels its footprint covers, weighted by how much of each it covers.
+
+/** Source span of output pixel `i` for average and mode: [first, end, first weight, last weight]. */
+function span(ax: Axis, i: number): [number, number, number, number] {
+  const off = ax.delta + (ax.dst0 + i) * ax.ratio;
+  const off2 = ax.delta + (ax.dst0 + i + 1) * ax.ratio;
+  const n0 = Math.max(ax.chunk0, Math.trunc(off + 1e-8)); // GDAL's 1e-8 epsilons
+  let n1 = Math.trunc(Math.ceil(off2 - 1e-8));
+  if (n1 === n0) n1++;
+  n1 = Math.min(n1, ax.chunk0 + ax.chunkN);
+  return [n0 - ax.chunk0, n1 - ax.chunk0, n1 === n0 + 1 ? 1 : 1 - (off - n0), 1 - (n1 - off2)];
+}
+
+/**
+ * Area-weighted average as `GDALResampleChunk32R_AverageT` (GDAL ≥ 3.1): edge pixels count by
+ * the fraction of them inside the output pixel, invalid pixels are skipped, Byte/UInt16 results
+ * are `trunc(mean + 0.5)` and Float32 results are rounded to the band type.
+ *
+ * @example
+ * ```ts
+ * const out = average(args);
+ * ```
+ */
+export function average(a: KernelArgs): KernelOut {
+  const [W, H, cw] = [a.x.dstN, a.y.dstN, a.x.chunkN];
+  const out: KernelOut = { values: new Float64Array(W * H), valid: new Uint8Array(W * H) };
+  const xs = Array.from({ length: W }, (_, i) => span(a.x, i));
+  const integer = a.work !== "float32";
+  const noValue = a.nodata === undefined ? undefined : integer ? Math.trunc(a.nodata) : a.nodata;
+  for (let j = 0; j < H; j++) {
+    const [y0, y1, top, bottom] = span(a.y, j);
+    for (let i = 0; i < W; i++) {
+      const [x0, x1, left, right] = xs[i];
+      let [total, weight, count] = [0, 0, 0];
+      for (let y = y0; y < y1; y++) {
+        const wy = y === y0 ? top : y + 1 === y1 ? bottom : 1;
+        for (let x = x0, at = y * cw + x0; x < x1; x++, at++) {
+          if (a.mask && !a.mask[at]) continue;
+          const wx = x === x0 ? left : x + 1 === x1 ? right : 1;
+          total += a.chunk[at] * wx * wy;
+          weight += wx * wy;
+          count++;
+        }
+      }
+      if (count === 0) {
+        out.values[j * W + i] = a.fill;
+        continue;
+      }
+      let v = integer ? Math.trunc(total / weight + 0.5) : Math.fround(total / weight);
+      if (v === noValue) v = replacementFor(a.dtype, a.nodata!);
+      out.values[j * W + i] = toBandType(v, a.dtype);
+      out.valid[j * W + i] = 255;
+    }
+  }
+  return out;
+}
+
+/**
+ * Majority value as `GDALResampleChunk32R_Mode` of GDAL 3.6. Byte bands use a 256-bin histogram
+ * that skips only the nodata value, not masked pixels (their values count, as in GDAL, but a
+ * result without a valid contributor is flagged invalid), and keeps the first value to reach the
+ * top count; other types skip masked pixels and keep GDAL's list-based count, duplicates and all.
+ *
+ * @example
+ * ```ts
+ * const out = mode(args, { byteSource: true });
+ * ```
+ */
+export function mode(a: KernelArgs, opts: { byteSource: boolean }): KernelOut {
+  const [W, H, cw] = [a.x.dstN, a.y.dstN, a.x.chunkN];
+  const out: KernelOut = { values: new Float64Array(W * H), valid: new Uint8Array(W * H) };
+  const counts = new Int32Array(256);
+  const [vals, sums]: number[][] = [[], []];
+  for (let j = 0; j < H; j++) {
+    const [y0, y1] = span(a.y, j);
+    for (let i = 0; i < W; i++) {
+      const [x0, x1] = span(a.x, i);
+      let found: number | undefined;
+      let [best, anyValid] = [0, !a.mask];
+      counts.fill(0);
+      vals.length = sums.length = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let at = y * cw + x0, end = y * cw + x1; at < end; at++) {
+          const v = a.chunk[at];
+          if (opts.byteSource) {
+            if (a.nodata !== undefined && v === a.nodata) continue;
+            if (a.mask?.[at]) anyValid = true;
+            if (++counts[v] > best) [best, found] = [counts[v], v];
+            continue;
+          }
+          if (a.mask && !a.mask[at]) continue;
+          anyValid = true;
+          // GDAL 3.6's loop: a value that does not beat the current best is appended again.
+          let k = 0;
+          for (; k < vals.length; k++) if (vals[k] === v && ++sums[k] > sums[best]) break;
+          if (k < vals.length) [best, found] = [k, v];
+          else {
+            vals.push(v);
+            sums.push(1);
+            if (found === undefined) [best, found] = [k, v];
+          }
+        }
+      }
+      if (!opts.byteSource && found !== undefined) found = vals[best];
+      out.values[j * W + i] = found === undefined ? a.fill : toBandType(found, a.dtype);
+      out.valid[j * W + i] = found !== undefined && anyValid ? 255 : 0;
+    }
+  }
+  return out;
+}
