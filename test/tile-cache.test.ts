@@ -98,13 +98,40 @@ describe("decoded-tile cache", () => {
     expect(pool.decoded).toBe(4);
   });
 
-  it("a failed read is not cached", async () => {
-    const source = RecordingSource.fromFile(FIXTURE);
-    const cog = await COGReader.open(source, { blockCache: false, tileCache: new TileCache({ maxBytes: 1 << 24 }) });
+  it("a failed read is not cached: the next read fetches and decodes again", async () => {
+    const inner = RecordingSource.fromFile(FIXTURE);
+    let failNext = false;
+    const flaky = {
+      url: "memory://flaky-tiles",
+      size: inner.size,
+      read: async (offset: number, length: number) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error("connection reset");
+        }
+        return inner.read(offset, length);
+      },
+    };
+    const pool = countingPool();
+    const cog = await COGReader.open(flaky, { blockCache: false, tileCache: new TileCache({ maxBytes: 1 << 24 }), decodePool: pool });
+    await cog.locateTile(0, 0, 0);
+    const before = inner.reads.length;
+    failNext = true;
+    await expect(cog.getTile(0, 0, 0)).rejects.toThrow(/connection reset/);
+    expect(pool.decoded).toBe(0);
+    const tile = await cog.getTile(0, 0, 0);
+    expect(tile.width).toBe(256);
+    expect(inner.reads.length - before).toBe(1);
+    expect(pool.decoded).toBe(2);
+  });
+
+  it("a caller that has already aborted starts no read and no decode", async () => {
+    const { cog, source, pool } = await open();
     const controller = new AbortController();
     controller.abort();
     await expect(cog.getTile(0, 0, 0, { signal: controller.signal })).rejects.toMatchObject({ code: "COG_ABORT" });
-    const tile = await cog.getTile(0, 0, 0);
-    expect(tile.width).toBe(256);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(source.reads).toEqual([]);
+    expect(pool.decoded).toBe(0);
   });
 });

@@ -60,6 +60,8 @@ export class LruCache<T> {
    * With `maxBytes` 0 the cache only deduplicates loads in flight.
    */
   get(key: string, load: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    // A caller that has already given up starts nothing.
+    if (signal?.aborted) return Promise.reject(new CogError("COG_ABORT", "read aborted", {}, { cause: signal.reason }));
     let entry = this.entries.get(key);
     if (entry !== undefined) {
       this.stats.hits++;
