@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BlockCache, COGReader, isCogError } from "../src/index.js";
 import type { ReadOptions } from "../src/source/types.js";
-import { RecordingSource } from "./helpers/recording-source.js";
+import { FlakySource, RecordingSource } from "./helpers/recording-source.js";
 
 const FIXTURE = new URL("./fixtures/uint8_1band_deflate_block256_ovr2.tif", import.meta.url).pathname;
 
@@ -54,27 +54,15 @@ describe("block cache and in-flight dedup", () => {
   });
 
   it("does not remember a failed read", async () => {
-    const inner = RecordingSource.fromFile(FIXTURE);
-    let failNext = false;
-    const flaky = {
-      url: "memory://flaky",
-      size: inner.size,
-      read: async (offset: number, length: number, opts?: ReadOptions) => {
-        if (failNext) {
-          failNext = false;
-          throw new Error("connection reset");
-        }
-        return inner.read(offset, length, opts);
-      },
-    };
+    const flaky = FlakySource.fromFile(FIXTURE);
     const cog = await COGReader.open(flaky, { blockCache: new BlockCache({ maxBytes: 1 << 20 }) });
     await cog.locateTile(0, 0, 0);
-    const before = inner.reads.length;
-    failNext = true;
+    const before = flaky.reads.length;
+    flaky.failNext();
     await expect(cog.getTile(0, 0, 0)).rejects.toThrow(/connection reset/);
     const tile = await cog.getTile(0, 0, 0);
     expect(tile.width).toBe(256);
-    expect(inner.reads.length - before).toBe(1);
+    expect(flaky.reads.length - before).toBe(1);
   });
 
   it("one caller aborting does not cancel a read another caller waits for", async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { BlockCache, COGReader, TileCache } from "../src/index.js";
 import { decodeBlock } from "../src/decode/block.js";
 import type { DecodePool } from "../src/decode/worker-pool.js";
-import { RecordingSource } from "./helpers/recording-source.js";
+import { FlakySource, RecordingSource } from "./helpers/recording-source.js";
 
 const FIXTURE = new URL("./fixtures/uint8_1band_deflate_block256_mask_ovr2.tif", import.meta.url).pathname;
 
@@ -99,29 +99,17 @@ describe("decoded-tile cache", () => {
   });
 
   it("a failed read is not cached: the next read fetches and decodes again", async () => {
-    const inner = RecordingSource.fromFile(FIXTURE);
-    let failNext = false;
-    const flaky = {
-      url: "memory://flaky-tiles",
-      size: inner.size,
-      read: async (offset: number, length: number) => {
-        if (failNext) {
-          failNext = false;
-          throw new Error("connection reset");
-        }
-        return inner.read(offset, length);
-      },
-    };
+    const flaky = FlakySource.fromFile(FIXTURE);
     const pool = countingPool();
     const cog = await COGReader.open(flaky, { blockCache: false, tileCache: new TileCache({ maxBytes: 1 << 24 }), decodePool: pool });
     await cog.locateTile(0, 0, 0);
-    const before = inner.reads.length;
-    failNext = true;
+    const before = flaky.reads.length;
+    flaky.failNext();
     await expect(cog.getTile(0, 0, 0)).rejects.toThrow(/connection reset/);
     expect(pool.decoded).toBe(0);
     const tile = await cog.getTile(0, 0, 0);
     expect(tile.width).toBe(256);
-    expect(inner.reads.length - before).toBe(1);
+    expect(flaky.reads.length - before).toBe(1);
     expect(pool.decoded).toBe(2);
   });
 

@@ -26,3 +26,27 @@ export class RecordingSource implements Source {
     return this.reads.reduce((sum, [o, l]) => sum + Math.max(0, Math.min(l, this.bytes.byteLength - o)), 0);
   }
 }
+
+/**
+ * A recording source whose next read fails with "connection reset" after `failNext()`: for
+ * checking that a failed read is not remembered by a cache.
+ */
+export class FlakySource extends RecordingSource {
+  private failing = false;
+
+  static override fromFile(path: string): FlakySource {
+    return new FlakySource(new Uint8Array(readFileSync(path)), "memory://flaky");
+  }
+
+  failNext(): void {
+    this.failing = true;
+  }
+
+  override async read(offset: number, length: number, options?: ReadOptions): Promise<Uint8Array> {
+    if (this.failing) {
+      this.failing = false;
+      throw new Error("connection reset");
+    }
+    return super.read(offset, length, options);
+  }
+}
