@@ -3,7 +3,8 @@ import type { CogLimits } from "../options.js";
 import { dtypeOf, type DType } from "./dtype.js";
 import type { Ifd } from "./ifd.js";
 import { compressionName, isKnownCompression, photometricName } from "./names.js";
-import { TAG } from "./tags.js";
+import { TAG, tagName } from "./tags.js";
+import { integerTag, integerValue, MAX_UINT32 } from "./validate.js";
 
 /**
  * One image level (or mask) of the file, as the reader sees it.
@@ -79,27 +80,28 @@ export interface ImageInfo {
  */
 export function buildImageInfo(ifd: Ifd, limits: CogLimits): ImageInfo {
   const ctx = ifd.context();
-  const width = ifd.number(TAG.ImageWidth) ?? 0;
-  const height = ifd.number(TAG.ImageLength) ?? 0;
+  const size = { min: 1, max: MAX_UINT32 };
+  const code = { min: 0, max: 65535 };
+  const width = integerValue(ifd, TAG.ImageWidth, size, 0);
+  const height = integerValue(ifd, TAG.ImageLength, size, 0);
   if (width <= 0 || height <= 0) throw new CogError("COG_FORMAT", `image size is ${width}x${height}`, ctx);
-  const bands = ifd.number(TAG.SamplesPerPixel) ?? 1;
-  const bitsList = ifd.numbers(TAG.BitsPerSample) ?? [1];
-  const formatList = ifd.numbers(TAG.SampleFormat) ?? [1];
+  const bands = integerValue(ifd, TAG.SamplesPerPixel, { min: 1, max: 65535 }, 1);
+  const bitsList = integerTag(ifd, TAG.BitsPerSample, { min: 1, max: 128 }) ?? [1];
+  const formatList = integerTag(ifd, TAG.SampleFormat, code) ?? [1];
   const bitsPerSample = bitsList[0];
   const sampleFormat = formatList[0];
-  if (bands < 1 || bands > 65535) throw new CogError("COG_FORMAT", `SamplesPerPixel is ${bands}`, ctx);
   if (bitsList.some((b) => b !== bitsPerSample) || formatList.some((f) => f !== sampleFormat)) {
     throw new CogError("COG_UNSUPPORTED", `bands differ in BitsPerSample or SampleFormat`, ctx);
   }
   const dtype = dtypeOf(bitsPerSample, sampleFormat, ctx);
-  const compressionCode = ifd.number(TAG.Compression) ?? 1;
+  const compressionCode = integerValue(ifd, TAG.Compression, code, 1);
   if (!isKnownCompression(compressionCode)) {
     throw new CogError("COG_UNSUPPORTED", `unknown compression ${compressionCode}`, { ...ctx, tag: TAG.Compression });
   }
-  const planar = (ifd.number(TAG.PlanarConfiguration) ?? 1) === 2 && bands > 1 ? 2 : 1;
-  const photometricCode = ifd.number(TAG.PhotometricInterpretation) ?? (bands >= 3 ? 2 : 1);
-  const subfile = ifd.number(TAG.NewSubfileType) ?? 0;
-  const extraSamples = ifd.numbers(TAG.ExtraSamples) ?? [];
+  const planar = integerValue(ifd, TAG.PlanarConfiguration, code, 1) === 2 && bands > 1 ? 2 : 1;
+  const photometricCode = integerValue(ifd, TAG.PhotometricInterpretation, code, bands >= 3 ? 2 : 1);
+  const subfile = integerValue(ifd, TAG.NewSubfileType, { min: 0, max: MAX_UINT32 }, 0);
+  const extraSamples = integerTag(ifd, TAG.ExtraSamples, code) ?? [];
   const lerc = ifd.numbers(TAG.LercParameters);
   const tiled = ifd.has(TAG.TileWidth) || ifd.has(TAG.TileOffsets);
   const info: ImageInfo = {
@@ -118,7 +120,7 @@ export function buildImageInfo(ifd: Ifd, limits: CogLimits): ImageInfo {
     sampleFormat,
     compression: compressionLabel(compressionCode, lerc),
     compressionCode,
-    predictor: ifd.number(TAG.Predictor) ?? 1,
+    predictor: integerValue(ifd, TAG.Predictor, code, 1),
     photometric: photometricName(photometricCode),
     planar,
     extraSamples,
@@ -126,11 +128,19 @@ export function buildImageInfo(ifd: Ifd, limits: CogLimits): ImageInfo {
     isOverview: (subfile & 1) === 1,
     isMask: (subfile & 4) === 4,
   };
-  if (photometricCode === 6) info.ycbcrSubsampling = (ifd.numbers(TAG.YCbCrSubSampling) ?? [2, 2]).slice(0, 2) as [number, number];
+  if (photometricCode === 6) info.ycbcrSubsampling = ycbcrSubsampling(ifd);
   if (ifd.has(TAG.JPEGTables)) info.jpegTablesBytes = ifd.entries.get(TAG.JPEGTables)?.byteLength;
   if (ifd.has(TAG.ColorMap)) info.colormapEntries = Math.floor((ifd.entries.get(TAG.ColorMap)?.count ?? 0) / 3);
   setBlockLayout(info, ifd, limits);
   return info;
+}
+
+/** YCbCrSubSampling (TIFF 6.0 §21): horizontal then vertical, each 1, 2 or 4; default 2, 2. */
+function ycbcrSubsampling(ifd: Ifd): [number, number] {
+  const values = integerTag(ifd, TAG.YCbCrSubSampling, { min: 1, max: 4 }) ?? [2, 2];
+  const [h, v = h] = values;
+  if (h === 3 || v === 3) throw new CogError("COG_FORMAT", `YCbCrSubSampling is ${h}, ${v}: 1, 2 or 4 expected`, ifd.context(TAG.YCbCrSubSampling));
+  return [h, v];
 }
 
 function compressionLabel(code: number, lerc: number[] | undefined): string {
@@ -139,16 +149,19 @@ function compressionLabel(code: number, lerc: number[] | undefined): string {
   return ["lerc", "lerc_deflate", "lerc_zstd"][lerc[1] ?? 0] ?? "lerc";
 }
 
+/** Field types a block array may have: SHORT, LONG, LONG8 (and IFD, IFD8, which are LONGs). */
+const BLOCK_ARRAY_TYPES: ReadonlySet<number> = new Set([3, 4, 13, 16, 18]);
+
 function setBlockLayout(info: ImageInfo, ifd: Ifd, limits: CogLimits): void {
   const ctx = ifd.context();
   if (info.tiled) {
-    info.tileWidth = ifd.number(TAG.TileWidth) ?? 0;
-    info.tileHeight = ifd.number(TAG.TileLength) ?? 0;
+    info.tileWidth = integerValue(ifd, TAG.TileWidth, { min: 1, max: MAX_UINT32 }, 0);
+    info.tileHeight = integerValue(ifd, TAG.TileLength, { min: 1, max: MAX_UINT32 }, 0);
     if (info.tileWidth <= 0 || info.tileHeight <= 0) {
       throw new CogError("COG_FORMAT", `tile size is ${info.tileWidth}x${info.tileHeight}`, ctx);
     }
   } else {
-    info.tileHeight = Math.min(ifd.number(TAG.RowsPerStrip) ?? info.height, info.height);
+    info.tileHeight = Math.min(integerValue(ifd, TAG.RowsPerStrip, { min: 0, max: MAX_UINT32 }, info.height), info.height);
     if (info.tileHeight <= 0) throw new CogError("COG_FORMAT", "RowsPerStrip is 0", ctx);
   }
   info.tilesAcross = Math.ceil(info.width / info.tileWidth);
@@ -163,6 +176,11 @@ function setBlockLayout(info: ImageInfo, ifd: Ifd, limits: CogLimits): void {
   const offsets = ifd.entries.get(info.tiled ? TAG.TileOffsets : TAG.StripOffsets);
   const counts = ifd.entries.get(info.tiled ? TAG.TileByteCounts : TAG.StripByteCounts);
   if (offsets === undefined) throw new CogError("COG_FORMAT", `${info.tiled ? "TileOffsets" : "StripOffsets"} is missing`, ctx);
+  for (const entry of counts === undefined ? [offsets] : [offsets, counts]) {
+    if (!BLOCK_ARRAY_TYPES.has(entry.type)) {
+      throw new CogError("COG_FORMAT", `${tagName(entry.tag)} has field type ${entry.type}, expected SHORT, LONG or LONG8`, ifd.context(entry.tag));
+    }
+  }
   if (!info.tiled) chopSingleStrip(info, ifd, offsets.count);
   const expected = info.choppedStripBytes !== undefined ? 1 : blocks;
   if (offsets.count < expected || (counts !== undefined && counts.count < expected)) {
