@@ -9,7 +9,7 @@ import type { DecodePool } from "./decode/worker-pool.js";
  *
  * @example
  * ```ts
- * const cog = await COGReader.open("huge.tif", { limits: { maxIfds: 64 } });
+ * const cog = await COGReader.open("huge.tif", { limits: { maxIfds: 64, maxWindowBytes: 1 << 30 } });
  * ```
  */
 export interface CogLimits {
@@ -21,6 +21,17 @@ export interface CogLimits {
   maxHeaderBytes: number;
   /** Most tiles (or strips) one image level may have. */
   maxTiles: number;
+  /**
+   * Most bytes of one decoded tile or strip (all its bands). A larger block is refused with
+   * `COG_LIMIT` before it is fetched; this also bounds what a codec may inflate to.
+   */
+  maxTileBytes: number;
+  /**
+   * Most bytes of one raster a read returns or builds on the way (a `readWindow` window, a
+   * `read` or `tile` output, the source window they resample from). Larger is `COG_LIMIT`
+   * before any fetch.
+   */
+  maxWindowBytes: number;
 }
 
 /**
@@ -36,6 +47,8 @@ export const DEFAULT_LIMITS: Readonly<CogLimits> = Object.freeze({
   maxTagBytes: 16 * 1024 * 1024,
   maxHeaderBytes: 64 * 1024 * 1024,
   maxTiles: 50_000_000,
+  maxTileBytes: 256 * 1024 * 1024,
+  maxWindowBytes: 256 * 1024 * 1024,
 });
 
 /**

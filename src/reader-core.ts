@@ -4,7 +4,8 @@ import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks
 import type { OpenOptions } from "./options.js";
 import type { PlanCaches } from "./locate/plan.js";
 import { prefetchTiles } from "./raster/prefetch-tiles.js";
-import { DEFAULT_MAX_MERGED_BYTES, DEFAULT_MERGE_GAP } from "./options.js";
+import { DEFAULT_LIMITS, DEFAULT_MAX_MERGED_BYTES, DEFAULT_MERGE_GAP, type CogLimits } from "./options.js";
+import { checkRasterSize, checkTileSize } from "./limits.js";
 import { envSettings } from "./env.js";
 import { encodeSnapshot, type HeaderSnapshot } from "./io/snapshot.js";
 import { BlockCache } from "./io/block-cache.js";
@@ -42,7 +43,12 @@ export class COGReaderCore {
     protected readonly extent: GeoExtent | Error | undefined,
     /** Compressed blocks (`cache`) and decoded tiles (`tiles`), keyed under `key`. */
     protected readonly blocks: { cache: BlockCache; key: string; tiles: TileCache },
-  ) {}
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
+
+  /** Parsing and size limits: the defaults completed by `options.limits`. */
+  protected readonly limits: CogLimits;
 
   /** Header pages (block arrays) this reader loads go through its own source and counters. */
   private readonly fetchHeader = (offset: number, length: number, signal?: AbortSignal) => this.source.read(offset, length, { signal });
@@ -215,6 +221,7 @@ export class COGReaderCore {
   private async tileWith(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean }, prefetched?: Map<string, Uint8Array>): Promise<Raster> {
     const image = this.ifds[z];
     const inside = image !== undefined && x >= 0 && y >= 0 && x < image.tilesAcross && y < image.tilesDown;
+    if (image !== undefined) checkTileSize(image, this.limits, { url: this.url, x, y, z });
     if (!inside && image !== undefined && (opts.boundless ?? envSettings().boundless ?? true) && Number.isInteger(x) && Number.isInteger(y)) {
       return emptyTile(this.dataset, image);
     }
@@ -240,6 +247,12 @@ export class COGReaderCore {
   async readWindow(win: PixelWindow, z = 0, opts: { signal?: AbortSignal } = {}): Promise<Raster> {
     const image = this.ifds[z];
     if (image === undefined) throw new CogError("COG_TILE_OUTSIDE", `level ${z} does not exist`, { url: this.url, z });
+    const { x, y, width, height } = win;
+    if (![x, y, width, height].every(Number.isSafeInteger) || width <= 0 || height <= 0) {
+      throw new CogError("COG_USAGE", `a pixel window has integer x, y and positive integer width, height; got ${x}, ${y}, ${width}x${height}`, { url: this.url, z });
+    }
+    checkRasterSize({ width, height, bands: image.bands, dtype: image.dtype }, this.limits, "maxWindowBytes", "window", { url: this.url, z });
+    checkTileSize(image, this.limits, { url: this.url, z });
     const tiles = tilesForWindow(image, win).map(([x, y]) => [x, y, z] as const);
     const { cache, key } = this.blocks;
     const prefetched =

@@ -176,6 +176,7 @@ export class COGReader extends COGReaderCore {
       nodata: this.nodata,
       url: this.url,
       readWindow: (win, z, o) => this.readWindow(win, z, o),
+      limits: this.limits,
     };
   }
 

@@ -1,4 +1,6 @@
 import { CogError } from "../errors.js";
+import { checkRasterSize } from "../limits.js";
+import type { CogLimits } from "../options.js";
 import { chooseOverview, type OverviewStrategy } from "../locate/overview.js";
 import { tileBounds } from "../locate/web-mercator.js";
 import type { GeoTransform } from "../tiff/georef.js";
@@ -49,6 +51,8 @@ export interface MapTileContext {
   nodata?: number;
   url: string;
   readWindow(win: PixelWindow, z: number, opts: { signal?: AbortSignal }): Promise<Raster>;
+  /** Size limits: the output tile is checked before any fetch. */
+  limits: Pick<CogLimits, "maxTileBytes" | "maxWindowBytes">;
 }
 
 /**
@@ -64,6 +68,8 @@ export interface MapTileContext {
  */
 export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
   const size = opts.tileSize ?? 256;
+  if (!Number.isSafeInteger(size) || size <= 0) throw new CogError("COG_USAGE", `tileSize must be a positive integer, got ${size}`, { url: ctx.url });
+  checkRasterSize({ width: size, height: size, bands: ctx.levels[0].bands, dtype: ctx.levels[0].dtype }, ctx.limits, "maxWindowBytes", "map tile", { url: ctx.url, x, y, z });
   const tb = tileBounds(x, y, z, size);
   const mb = ctx.mercatorBounds;
   if (tb[0] >= mb[2] || tb[2] <= mb[0] || tb[1] >= mb[3] || tb[3] <= mb[1]) {

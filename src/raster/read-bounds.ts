@@ -1,4 +1,6 @@
 import { CogError } from "../errors.js";
+import { checkRasterSize } from "../limits.js";
+import type { CogLimits } from "../options.js";
 import { chooseOverview, type OverviewStrategy } from "../locate/overview.js";
 import { boundsToWindow } from "../locate/window.js";
 import type { GeoTransform } from "../tiff/georef.js";
@@ -39,6 +41,8 @@ export interface BoundsReaderContext {
   nodata?: number;
   url: string;
   readWindow(win: PixelWindow, z: number, opts: { signal?: AbortSignal }): Promise<Raster>;
+  /** Size limits: the output and the source window are checked before any fetch. */
+  limits: Pick<CogLimits, "maxTileBytes" | "maxWindowBytes">;
 }
 
 /**
@@ -69,6 +73,7 @@ export async function readBounds(
   const z = opts.overviewLevel ?? chooseOverview(ctx.levels, { bounds, width: shape.width, height: shape.height, transform: gt, strategy: opts.overviewStrategy, resampling: method });
   const level = ctx.levels[z];
   if (level === undefined) throw new CogError("COG_USAGE", `overviewLevel ${z} does not exist (0–${ctx.levels.length - 1})`, { url: ctx.url });
+  checkRasterSize({ ...shape, bands: level.bands, dtype: level.dtype }, ctx.limits, "maxWindowBytes", "read output", { url: ctx.url, z });
   const win = boundsToWindow(bounds, gt, level, ctx.levels[0]);
   const inside = win.x >= 0 && win.y >= 0 && win.x + win.width <= level.width && win.y + win.height <= level.height;
   const overlaps = win.x < level.width && win.y < level.height && win.x + win.width > 0 && win.y + win.height > 0;
