@@ -55,8 +55,16 @@ const CTORS: Record<DType, ArrayCtor> = {
  * ```
  */
 export function allocate(dtype: DType, length: number): TypedArray {
+  // Sizes come from file fields: the reader checks them against its limits before it gets here,
+  // and a size that is no size at all (NaN, negative, past 2^31 values) is refused here too.
+  if (!Number.isSafeInteger(length) || length < 0 || length > MAX_VALUES) {
+    throw new CogError("COG_LIMIT", `cannot allocate ${length} values of ${dtype}`, { limit: "maxTileBytes" });
+  }
   return new CTORS[dtype](length);
 }
+
+/** Most values one typed array may hold here (V8 allows 2^32 bytes; file sizes never need that). */
+const MAX_VALUES = 2 ** 31 - 1;
 
 /**
  * A new typed array for `length` values of `dtype`, every value set to `fill` (nodata).
@@ -68,7 +76,8 @@ export function allocate(dtype: DType, length: number): TypedArray {
  */
 export function allocateFilled(dtype: DType, length: number, fill: number): TypedArray {
   const data = allocate(dtype, length);
-  if (fill !== 0) data.fill((typeof data[0] === "bigint" ? BigInt(Math.trunc(fill)) : fill) as never);
+  // A 64-bit integer raster cannot hold NaN or infinities as fill: those fill with 0.
+  if (fill !== 0) data.fill((typeof data[0] === "bigint" ? BigInt(Number.isFinite(fill) ? Math.trunc(fill) : 0) : fill) as never);
   return data;
 }
 
@@ -117,13 +126,19 @@ export function blockValues(bytes: Uint8Array, block: BlockInfo, dtype: DType): 
 }
 
 function fromHostBytes(host: Uint8Array, dtype: DType, size: number, count: number): TypedArray {
-  const aligned = host.byteOffset % size === 0 ? host : host.slice();
-  const buffer = aligned.buffer;
-  const offset = aligned.byteOffset;
-  if (dtype === "float16") return halfToFloat(new Uint16Array(buffer, offset, count));
+  // A short block (a last strip, an edge tile cut at the image) is padded with zeros; a view
+  // whose offset is not a multiple of the sample size is copied.
+  const fits = host.byteLength >= count * size && host.byteOffset % size === 0;
+  const aligned = fits ? host : padded(host, count * size);
+  if (dtype === "float16") return halfToFloat(new Uint16Array(aligned.buffer, aligned.byteOffset, count));
   const Ctor = CTORS[dtype] as unknown as new (b: ArrayBufferLike, o: number, n: number) => TypedArray;
-  if (Ctor.prototype !== undefined && size * count <= aligned.byteLength) return new Ctor(buffer, offset, count);
-  throw new Error(`unreachable: ${dtype}`);
+  return new Ctor(aligned.buffer, aligned.byteOffset, count);
+}
+
+function padded(bytes: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out.set(bytes.subarray(0, Math.min(bytes.byteLength, length)));
+  return out;
 }
 
 function unsignedView(host: Uint8Array, size: number): Uint8Array | Uint16Array | Uint32Array | BigUint64Array {
