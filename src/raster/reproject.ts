@@ -1,4 +1,5 @@
-import { allocateFilled } from "../decode/samples.js";
+import { CogError } from "../errors.js";
+import { allocateFilled, componentsOf } from "../decode/samples.js";
 import type { Raster } from "./raster.js";
 
 /**
@@ -28,6 +29,9 @@ export function warp(
   toSource: PixelMapper,
   opts: { method: "nearest" | "bilinear"; fill: number; levelWidth: number; levelHeight: number },
 ): Raster {
+  if (opts.method !== "nearest" && (componentsOf(src.dtype) !== 1 || src.data instanceof BigInt64Array || src.data instanceof BigUint64Array)) {
+    throw new CogError("COG_UNSUPPORTED", `${opts.method} resampling of ${src.dtype} data is not supported (use nearest)`);
+  }
   const pixels = out.width * out.height;
   const srcPixels = src.width * src.height;
   const data = allocateFilled(src.dtype, pixels * src.bands, opts.fill);
