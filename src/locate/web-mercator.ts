@@ -218,7 +218,8 @@ export function zoomRange(
   while (Math.min(Math.floor(image.width / 2 ** level), Math.floor(image.height / 2 ** level)) > tileSize) level++;
   const maxzoom = zoomForResolution(image.resolution, opts);
   const minzoom = zoomForResolution(image.resolution * 2 ** level, { ...opts, zoomLevelStrategy: "auto" });
-  return { minzoom, maxzoom };
+  // "lower" can step maxzoom below an image no larger than a tile: the range never inverts.
+  return { minzoom: Math.min(minzoom, maxzoom), maxzoom };
 }
 
 function checkZoom(z: number): void {
