@@ -1,6 +1,6 @@
 import { CogError, type CogErrorContext } from "../errors.js";
 import { decodeBlock, type DecodeFn } from "../decode/block.js";
-import { allocateFilled, componentsOf, type TypedArray } from "../decode/samples.js";
+import { allocate, allocateFilled, componentsOf, type TypedArray } from "../decode/samples.js";
 import { blockInfo } from "../decode/block-info.js";
 import type { TiffDataset } from "../tiff/dataset.js";
 import type { ImageInfo } from "../tiff/image.js";
@@ -36,23 +36,29 @@ export async function decodeTile(
   const width = image.tileWidth;
   const height = image.tileHeight;
   const comps = componentsOf(image.dtype);
-  const data = allocateFilled(image.dtype, width * height * image.bands * comps, dataset.nodata ?? 0);
   const planes = image.planar === 2 ? image.bands : 1;
   const samples = image.planar === 2 ? 1 : image.bands;
   const rows = image.tiled ? height : Math.min(height, image.height - tile.y * height);
   const sparse = new Array<boolean>(planes).fill(false);
-  await Promise.all(
+  // Decode before allocating the output: a corrupt block fails here without the tile-sized
+  // buffer (and its fill) ever being paid for.
+  const decoded = await Promise.all(
     tile.blocks.map(async (bytes, plane) => {
       if (bytes === undefined) {
         sparse[plane] = true;
-        return;
+        return undefined;
       }
       const validRows = Math.min(rows, image.height - tile.y * height);
       const block = blockInfo(image, ifd, dataset.tiff.littleEndian, { samples, rows, validRows, context: { ...context, offset: tile.ranges[plane].offset } });
-      const values = await decode(bytes, block, image.dtype);
-      scatter(values, data, { width, rows, height, samples, comps, firstBand: plane });
+      return decode(bytes, block, image.dtype);
     }),
   );
+  const length = width * height * image.bands * comps;
+  const covered = rows === height && decoded.length === planes && decoded.every((v) => v !== undefined);
+  const data = covered ? allocate(image.dtype, length) : allocateFilled(image.dtype, length, dataset.nodata ?? 0);
+  decoded.forEach((values, plane) => {
+    if (values !== undefined) scatter(values, data, { width, rows, height, samples, comps, firstBand: plane });
+  });
   const raster: Raster = { width, height, bands: image.bands, dtype: image.dtype, data };
   if (dataset.nodata !== undefined) raster.nodata = dataset.nodata;
   if (image.photometric === "palette") raster.colormap = Uint16Array.from(ifd.numbers(TAG.ColorMap) ?? []);
