@@ -22,14 +22,16 @@ export interface CogLimits {
   /** Most tiles (or strips) one image level may have. */
   maxTiles: number;
   /**
-   * Most bytes of one decoded tile or strip (all its bands). A larger block is refused with
-   * `COG_LIMIT` before it is fetched; this also bounds what a codec may inflate to.
+   * Most bytes of one decoded tile or strip (all its bands, plus one byte a pixel for its mask)
+   * [64 MiB: a 4096² RGBA 8-bit tile; COGs use 256² to 1024² tiles]. A larger block is refused
+   * with `COG_LIMIT` before it is fetched; this also bounds what a codec may inflate to. Decoding
+   * holds about three times this at once (compressed, decoded, band-sequential).
    */
   maxTileBytes: number;
   /**
    * Most bytes of one raster a read returns or builds on the way (a `readWindow` window, a
    * `read` or `tile` output, the source window they resample from). Larger is `COG_LIMIT`
-   * before any fetch.
+   * before any fetch [256 MiB].
    */
   maxWindowBytes: number;
 }
@@ -47,7 +49,7 @@ export const DEFAULT_LIMITS: Readonly<CogLimits> = Object.freeze({
   maxTagBytes: 16 * 1024 * 1024,
   maxHeaderBytes: 64 * 1024 * 1024,
   maxTiles: 50_000_000,
-  maxTileBytes: 256 * 1024 * 1024,
+  maxTileBytes: 64 * 1024 * 1024,
   maxWindowBytes: 256 * 1024 * 1024,
 });
 

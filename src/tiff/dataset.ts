@@ -66,7 +66,7 @@ export async function readTiffDataset(
   const main = ifds[images[0].ifdIndex];
   const geoKeys = readGeoKeys(main, warnings);
   const crs = crsFromGeoKeys(geoKeys);
-  const { transform, gcps } = readGeoreference(main, crs.rasterType === "point");
+  const { transform, gcps } = readGeoreference(main, crs.rasterType === "point", { ...images[0], warnings });
   const nodataText = main.string(TAG.GdalNodata);
   return {
     header,

@@ -41,7 +41,12 @@ export interface Gcp {
  * const { transform, gcps } = readGeoreference(ifd, false);
  * ```
  */
-export function readGeoreference(ifd: Ifd, pixelIsPoint: boolean): { transform?: GeoTransform; gcps: Gcp[] } {
+export function readGeoreference(
+  ifd: Ifd,
+  pixelIsPoint: boolean,
+  image: { width: number; height: number; warnings: string[] },
+): { transform?: GeoTransform; gcps: Gcp[] } {
+  const { warnings } = image;
   const scale = ifd.numbers(TAG.ModelPixelScale);
   const ties = ifd.numbers(TAG.ModelTiepoint) ?? [];
   const matrix = ifd.numbers(TAG.ModelTransformation);
@@ -56,15 +61,40 @@ export function readGeoreference(ifd: Ifd, pixelIsPoint: boolean): { transform?:
   } else if (ties.length >= 6) {
     const gcps: Gcp[] = [];
     for (let i = 0; i + 6 <= ties.length; i += 6) {
-      gcps.push({ col: ties[i], row: ties[i + 1], x: ties[i + 3], y: ties[i + 4], z: ties[i + 5] });
+      const gcp = { col: ties[i], row: ties[i + 1], x: ties[i + 3], y: ties[i + 4], z: ties[i + 5] };
+      if ([gcp.col, gcp.row, gcp.x, gcp.y, gcp.z].every(Number.isFinite)) gcps.push(gcp);
     }
+    if (gcps.length * 6 < ties.length - (ties.length % 6)) warnings.push(`${ties.length / 6 - gcps.length} tie points with non-finite values ignored`);
     return { gcps };
+  }
+  if (transform !== undefined && !usableTransform(transform, image)) {
+    warnings.push(`geotransform [${transform.join(", ")}] is not finite or not invertible: the image is read without georeferencing`);
+    return { gcps: [] };
   }
   if (transform !== undefined && pixelIsPoint) {
     transform[0] -= transform[1] * 0.5 + transform[2] * 0.5;
     transform[3] -= transform[4] * 0.5 + transform[5] * 0.5;
   }
   return { transform, gcps: [] };
+}
+
+/**
+ * Whether a geotransform can place the pixels of a `width`×`height` image: every term finite,
+ * the 2×2 part invertible (GDAL's GDALInvGeoTransform refuses a zero determinant) and the
+ * image's corners finite. A transform that fails this gives no georeferencing at all, so no
+ * later geo call meets NaN or infinity.
+ *
+ * @example
+ * ```ts
+ * usableTransform([0, 1, 0, 10, 0, -1], { width: 10, height: 10 }); // true
+ * usableTransform([0, Infinity, 0, 10, 0, -1], { width: 10, height: 10 }); // false
+ * ```
+ */
+export function usableTransform(gt: GeoTransform, size: { width: number; height: number }): boolean {
+  if (!gt.every(Number.isFinite)) return false;
+  const det = gt[1] * gt[5] - gt[2] * gt[4];
+  if (!Number.isFinite(det) || det === 0 || !Number.isFinite(1 / det)) return false;
+  return transformBounds(gt, size.width, size.height).every(Number.isFinite);
 }
 
 /**
