@@ -141,6 +141,7 @@ export class COGReader extends COGReaderCore {
    * ```
    */
   async point(x: number, y: number, opts: { crs?: string; signal?: AbortSignal } = {}): Promise<{ values: Array<number | bigint>; mask: number }> {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new CogError("COG_USAGE", `point(${x}, ${y}): coordinates must be finite numbers`, { url: this.url });
     const gt = this.dataset.transform;
     if (gt === undefined) throw new CogError("COG_UNSUPPORTED", "the file has no geotransform", { url: this.url });
     const crs = opts.crs ?? "EPSG:4326";

@@ -116,3 +116,27 @@ describe("the default tile limit", () => {
     await expect((await COGReader.open(bytes, { limits: { maxTileBytes: 512 } })).getTile(0, 0, 0)).resolves.toMatchObject({ width: 16 });
   });
 });
+
+describe("inputs that have no meaning are refused, typed", () => {
+  it("point() with a non-finite coordinate is COG_USAGE; a point proj4 cannot place is outside", async () => {
+    const cog = await COGReader.open(tiff({ extra: [
+      { tag: 33550, type: 12, values: [0.1, 0.1, 0] },
+      { tag: 33922, type: 12, values: [0, 0, 0, 10, 50, 0] },
+      geoKeys,
+    ] }));
+    expect((await failure(cog.point(Infinity, 50))).code).toBe("COG_USAGE");
+    expect((await failure(cog.point(10.05, 49.95, { crs: "EPSG:3857" }))).code).toBe("COG_TILE_OUTSIDE");
+    expect((await cog.point(10.05, 49.95)).values).toEqual([7]);
+  });
+
+  it("24-bit samples (no GDAL-checked widening here) are COG_UNSUPPORTED at open, not a RangeError later", async () => {
+    const bytes = tiff();
+    const view = new DataView(bytes.buffer);
+    // BitsPerSample is the third entry of the first IFD (offset 8): its inline value sits at 8 + 2 + 2 * 12 + 8.
+    expect(view.getUint16(8 + 2 + 2 * 12, true)).toBe(258);
+    view.setUint16(8 + 2 + 2 * 12 + 8, 24, true);
+    const e = await failure(COGReader.open(bytes));
+    expect(e.code).toBe("COG_UNSUPPORTED");
+    expect(e.message).toContain("24 bits");
+  });
+});

@@ -47,7 +47,16 @@ export async function crsDefinition(crs: CrsInfo, url?: string): Promise<string>
 export async function pointTransform(from: string, to: string): Promise<PointTransform> {
   const proj4 = await loadProj4();
   const converter = proj4(from, to);
-  return (x, y) => converter.forward([x, y]) as [number, number];
+  // proj4 throws on non-finite input and on some points outside a projection's domain: such a
+  // point has no place in the target CRS, so it becomes NaN (outside every image) instead.
+  return (x, y) => {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return [NaN, NaN];
+    try {
+      return converter.forward([x, y]) as [number, number];
+    } catch {
+      return [NaN, NaN];
+    }
+  };
 }
 
 /**

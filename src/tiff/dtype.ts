@@ -39,6 +39,9 @@ export function dtypeOf(bits: number, format: number, context: CogErrorContext):
   const unsupported = (): never => {
     throw new CogError("COG_UNSUPPORTED", `unsupported sample type: ${bits} bits, SampleFormat ${format}`, context);
   };
+  // Whole-byte widths other than 8/16/32/64 (24, 40, 48, 56 bits) would need byte-order-aware
+  // widening that has no GDAL-checked fixture here: refused rather than guessed.
+  if (bits % 8 === 0 && ![8, 16, 32, 64, 128].includes(bits)) unsupported();
   if (format === 1 || format === 4) {
     if (bits >= 1 && bits <= 8) return "uint8";
     if (bits <= 16) return "uint16";
@@ -53,7 +56,7 @@ export function dtypeOf(bits: number, format: number, context: CogErrorContext):
   }
   if (format === 3) {
     if (bits === 16) return "float16";
-    if (bits === 24 || bits === 32) return "float32";
+    if (bits === 32) return "float32";
     return bits === 64 ? "float64" : unsupported();
   }
   if (format === 5) {
