@@ -23,9 +23,10 @@ export interface CogLimits {
   maxTiles: number;
   /**
    * Most bytes of one decoded tile or strip (all its bands, plus one byte a pixel for its mask)
-   * [64 MiB: a 4096² RGBA 8-bit tile; COGs use 256² to 1024² tiles]. A larger block is refused
-   * with `COG_LIMIT` before it is fetched; this also bounds what a codec may inflate to. Decoding
-   * holds about three times this at once (compressed, decoded, band-sequential).
+   * [32 MiB: a 2048² RGBA 8-bit tile takes 20 MiB; COGs use 256² to 1024² tiles]. A larger block
+   * is refused with `COG_LIMIT` before it is fetched; this also bounds what a codec may inflate
+   * to. Decoding holds about three times this at once (compressed, decoded, band-sequential), and
+   * the time a tile takes grows with it: a file that declares 32 MiB tiles costs ~300 ms a call.
    */
   maxTileBytes: number;
   /**
@@ -49,7 +50,7 @@ export const DEFAULT_LIMITS: Readonly<CogLimits> = Object.freeze({
   maxTagBytes: 16 * 1024 * 1024,
   maxHeaderBytes: 64 * 1024 * 1024,
   maxTiles: 50_000_000,
-  maxTileBytes: 64 * 1024 * 1024,
+  maxTileBytes: 32 * 1024 * 1024,
   maxWindowBytes: 256 * 1024 * 1024,
 });
 

@@ -99,9 +99,9 @@ describe("codec failures are CogErrors, with the codec named and the cause kept"
 });
 
 describe("the default tile limit", () => {
-  it("a tile over 64 MiB is COG_LIMIT before its bytes are fetched", async () => {
-    // 4096² × 4 bands of uint8 is 64 MiB of samples, plus the 16 MiB mask: over maxTileBytes.
-    const source = new RecordingSource(tiff({ size: 4096, tile: 4096, bands: 4 }));
+  it("a tile over 32 MiB is COG_LIMIT before its bytes are fetched", async () => {
+    // 4096² × 2 bands of uint8 is 32 MiB of samples, plus the 16 MiB mask: over maxTileBytes.
+    const source = new RecordingSource(tiff({ size: 4096, tile: 4096, bands: 2 }));
     const cog = await COGReader.open(source);
     const before = source.reads.length;
     const e = await failure(cog.getTile(0, 0, 0));
