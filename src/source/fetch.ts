@@ -1,19 +1,23 @@
 import { CogError, throwIfAborted } from "../errors.js";
+import { bodyCap, bodyTooLong, DEFAULT_MAX_WHOLE_BODY_BYTES } from "./body-cap.js";
+import { readFetchBody } from "./http-body.js";
 import {
   assertRangeArgs, checkRangeBody, rangeHeader, rangeRequestHeaders, sliceWhole, type RangeRequest, type RawRangeResponse,
 } from "./http-response.js";
-import { resolvePolicy, sendWithRetry, type FinalResponse, type HttpTransportOptions, type RetryPolicy } from "./http-retry.js";
+import {
+  resolvePolicy, sendWithRetry, type BodyPlan, type FinalResponse, type HttpTransportOptions, type RetryPolicy,
+} from "./http-retry.js";
 import {
   coalesceRanges, MULTI_REFUSED, multiRangeHeader, multiRangeParts, pickRanges, type BytePart, type ByteRange,
 } from "./multipart.js";
 import { reportedRequest, tellRequest, type RequestHooks } from "./request-report.js";
 import type { ReadOptions, Source } from "./types.js";
 
-/** A 200 answer to a multi-range request is kept when at most twice the bytes asked plus this. */
-const WHOLE_SLACK = 1 << 20;
-
-/** What a multi-range request accepts besides 200/206: refusals, and a whole body up to `maxWhole`. */
-interface MultiCheck { passStatus(status: number): boolean; maxWhole: number }
+/**
+ * What a multi-range request accepts besides 200/206: the ranges asked (for the body cap), whether
+ * an oversized answer falls back to single reads (else it throws), and statuses that refuse it.
+ */
+interface MultiCheck { ranges: readonly ByteRange[]; fallback: boolean; passStatus?(status: number): boolean }
 
 /** The value `W/"x"` and `"x"` share: weak and strong ETags compare by value here. */
 const validatorValue = (v: string): string => v.trim().replace(/^W\//, "");
@@ -38,6 +42,7 @@ export abstract class HttpRangeSource implements Source {
   readonly #policy: RetryPolicy;
   readonly #multiRange: "auto" | "always" | "never";
   readonly #onChange: (() => void) | undefined;
+  readonly #maxWholeBodyBytes: number;
   #size: number | undefined;
   #whole: Uint8Array | undefined;
   #etag: string | undefined;
@@ -50,6 +55,8 @@ export abstract class HttpRangeSource implements Source {
     this.#policy = resolvePolicy(options);
     this.#multiRange = options.multiRange ?? "auto";
     this.#onChange = options.onChange;
+    const maxWhole = options.maxWholeBodyBytes;
+    this.#maxWholeBodyBytes = maxWhole === undefined || Number.isNaN(maxWhole) ? DEFAULT_MAX_WHOLE_BODY_BYTES : Math.max(0, Math.floor(maxWhole));
     if (options.expectedEtag !== undefined) {
       this.#etag = options.expectedEtag;
       this.#validator = { kind: "ETag", value: options.expectedEtag };
@@ -87,7 +94,8 @@ export abstract class HttpRangeSource implements Source {
   }
 
   /**
-   * Reads `length` bytes at `offset`; fewer only when the range passes the end of the file.
+   * Reads `length` bytes at `offset`; fewer only when the range passes the end of the file. A
+   * `200` answer (server ignoring `Range`) is kept whole up to `maxWholeBodyBytes`, else `COG_HTTP`.
    * `options.onRequest` is told the request sent (status, bytes, retries), or `sent: false` when
    * the bytes came from a whole body kept in memory.
    *
@@ -118,8 +126,9 @@ export abstract class HttpRangeSource implements Source {
    * `206 multipart/byteranges`, a 206 covering them all, or a 200 whole body. Overlapping or
    * touching ranges are merged in the request. When the server refuses (400/416/501), answers only
    * some ranges, or sends a whole file larger than twice the bytes asked plus 1 MiB (S3 and GCS
-   * do; that body is dropped unread), the ranges are read one request each, in parallel, and later
-   * calls skip multi-range (`multiRange: "auto"`). Results come in the order asked.
+   * do; that body is dropped unread) or a multipart body longer than the ranges plus 1 KiB a part,
+   * the ranges are read one request each, in parallel, and later calls skip multi-range
+   * (`multiRange: "auto"`; "always" throws `COG_HTTP` instead). Results come in the order asked.
    * `options.onRequest` is told every request sent: the multi-range one and each fallback.
    *
    * @example
@@ -141,16 +150,13 @@ export abstract class HttpRangeSource implements Source {
     const last = plan[plan.length - 1]!;
     const req: RangeRequest = { url: this.url, offset: plan[0]![0], length: last[0] + last[1] - plan[0]![0], range: multiRangeHeader(plan) };
     const strict = this.#multiRange === "always";
-    const multi: MultiCheck | undefined = strict ? undefined : {
-      passStatus: (status: number) => MULTI_REFUSED.has(status),
-      maxWhole: 2 * plan.reduce((n, [, length]) => n + length, 0) + WHOLE_SLACK,
-    };
+    const multi: MultiCheck = { ranges: plan, fallback: !strict, passStatus: strict ? undefined : (status) => MULTI_REFUSED.has(status) };
     const sent = plan.map(([o, n]): [number, number] => [o, n]);
     const answer = await reportedRequest({ ranges: sent, onRequest: each.onRequest }, (hooks) => this.#send(req, each.signal, multi, hooks), (res) =>
       res.skipped ? undefined : multiRangeParts(req, plan, {
         status: res.status, body: res.body, contentType: res.header("content-type"), contentRange: res.header("content-range"),
       }));
-    if (answer === undefined) { // a whole file too big to be worth it: dropped unread
+    if (answer === undefined) { // a whole file too big to be worth it, or a bloated multipart body: dropped
       this.#multiRangeRefused = true;
       return this.#fill(ranges, [], each);
     }
@@ -193,10 +199,18 @@ export abstract class HttpRangeSource implements Source {
       send: (sig) => { hooks.onSend(); return this.transport(headers, sig); },
       check: (res) => {
         this.#checkValidator(req, res);
-        // S3, GCS and Apache past MaxRanges answer a multi-range request with the whole file.
-        return !multi || res.status !== 200 || Number(res.header("content-length") ?? NaN) <= multi.maxWhole;
+        return this.#bodyPlan(req, res, multi);
       },
     });
+  }
+
+  /** The cap on a 200/206 body ({@link bodyCap}) and what passing it means. */
+  #bodyPlan(req: RangeRequest, res: RawRangeResponse, multi: MultiCheck | undefined): BodyPlan {
+    const contentRange = res.header("content-range");
+    const cap = bodyCap({
+      req, status: res.status, contentRange, contentType: res.header("content-type"), maxWholeBodyBytes: this.#maxWholeBodyBytes, multi,
+    });
+    return { limit: cap.limit, tooLong: () => (cap.fallback ? "skip" : bodyTooLong(req, res.status, cap, contentRange)) };
   }
 
   /** Remembers the first ETag (else Last-Modified); a different one later means the file changed. */
@@ -279,7 +293,7 @@ export class FetchSource extends HttpRangeSource {
       status: res.status,
       statusText: res.statusText,
       header: (name) => res.headers.get(name) ?? undefined,
-      body: async () => new Uint8Array(await res.arrayBuffer()),
+      body: (limit) => readFetchBody(res, limit),
       discard: async () => {
         if (res.body && !res.bodyUsed) await res.body.cancel();
       },

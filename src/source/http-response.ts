@@ -35,14 +35,21 @@ export interface ContentRange {
  * @example
  * ```ts
  * const raw: RawRangeResponse = { status: res.status, header: (n) => res.headers.get(n) ?? undefined,
- *   body: async () => new Uint8Array(await res.arrayBuffer()), discard: () => res.body!.cancel() };
+ *   body: async (limit) => { const b = new Uint8Array(await res.arrayBuffer()); return b.length > limit ? undefined : b; },
+ *   discard: () => res.body!.cancel() };
  * ```
  */
 export interface RawRangeResponse {
   /** HTTP status code. */ status: number;
   /** Reason phrase, if the transport has one. */ statusText?: string;
   /** A response header by lower-case name (some may be hidden by CORS in browsers). */ header(name: string): string | undefined;
-  /** Reads the whole body. */ body(): Promise<Uint8Array>;
+  /**
+   * Reads the body with its `Content-Encoding` decoded, streaming it, or resolves `undefined` as
+   * soon as it is longer than `limit` bytes: the rest is not read and the connection is released
+   * (a `Content-Length` over the limit is refused before reading). Throws when a content coding
+   * cannot be decoded; never returns encoded bytes.
+   */
+  body(limit: number): Promise<Uint8Array | undefined>;
   /** Consumes or destroys the body without keeping it, so the connection is released. */ discard(): Promise<void>;
 }
 
@@ -214,8 +221,10 @@ function describeCause(cause: unknown): string {
 
 /**
  * Checks a 200 or 206 body against what was asked. A 206 whose `Content-Range` starts elsewhere,
- * is malformed, or a body shorter than `min(length, size - offset)` throws `COG_HTTP`. A missing
- * `Content-Range` (hidden by CORS) is accepted as is. A 200 is the whole file.
+ * is malformed, a body shorter than `min(length, size - offset)`, or longer than its
+ * `Content-Range` (else than `length`) throws `COG_HTTP`: a body is never silently cut. A
+ * `Content-Range` covering more than asked is allowed (its first `length` bytes are returned). A
+ * missing `Content-Range` (hidden by CORS) is accepted. A 200 is the whole file.
  *
  * @example
  * ```ts
@@ -240,6 +249,11 @@ export function checkRangeBody(req: RangeRequest, status: number, contentRange: 
   else if (cr?.end !== undefined) expected = Math.min(length, cr.end - offset + 1);
   if (body.length < expected) {
     throw new CogError("COG_HTTP", `GET ${url} -> ${status} body cut short: got ${body.length} of ${expected} bytes (range ${range})`, ctx);
+  }
+  const most = cr?.end === undefined ? length : cr.end - offset + 1;
+  if (body.length > most) {
+    const what = cr?.end === undefined ? "asked" : `Content-Range "${contentRange}" says`;
+    throw new CogError("COG_HTTP", `GET ${url} -> ${status}: body longer than ${what}: got ${body.length} of ${most} bytes (range ${range})`, ctx);
   }
   return { bytes: body.length > length ? body.subarray(0, length) : body, size };
 }

@@ -1,4 +1,5 @@
 import { CogError, throwIfAborted } from "../errors.js";
+import { ContentCodingError, contentCodingFailure } from "./http-body.js";
 import { httpFailure, httpStatusError, type RangeRequest, type RawRangeResponse } from "./http-response.js";
 import { acquireSlot } from "./origin-slots.js";
 
@@ -17,7 +18,7 @@ export type RetryPolicy = Required<Pick<HttpTransportOptions, "retries" | "retry
  *
  * @example
  * ```ts
- * const options: HttpTransportOptions = { retries: 4, timeoutMs: 10_000, maxConcurrency: 8, onChange: () => cache.clear() };
+ * const options: HttpTransportOptions = { retries: 4, timeoutMs: 10_000, maxConcurrency: 8, maxWholeBodyBytes: 256 << 20 };
  * ```
  */
 export interface HttpTransportOptions {
@@ -35,10 +36,22 @@ export interface HttpTransportOptions {
   maxConcurrency?: number;
   /**
    * `readRanges` strategy ["auto"]: one multi-range request, falling back to one request per range
-   * (and remembering it) when the server refuses; "always" throws on refusal and keeps any whole
-   * body; "never" always sends one request per range.
+   * (and remembering it) when the server refuses; "always" throws on refusal and keeps a whole
+   * body up to `maxWholeBodyBytes`; "never" always sends one request per range.
    */
   multiRange?: "auto" | "always" | "never";
+  /**
+   * Most bytes of a `200` whole body kept when the server ignores `Range` [64 MiB]; a read that
+   * asks for more bytes than this allows that many. A longer body is abandoned unread as soon as it
+   * passes the cap (at once when `Content-Length` says so) and the read throws `COG_HTTP`
+   * ("server ignores Range"). `Infinity` keeps any whole body; `0` keeps none larger than the read.
+   *
+   * @example
+   * ```ts
+   * new HttpSource("https://example.com/small.tif", { maxWholeBodyBytes: 256 * 1024 * 1024 });
+   * ```
+   */
+  maxWholeBodyBytes?: number;
   /** Called when a response shows the file changed (ETag / Last-Modified), before `COG_SOURCE_CHANGED` is thrown; errors it throws are ignored. */
   onChange?: () => void;
   /**
@@ -201,8 +214,8 @@ function attemptSignal(caller: AbortSignal | undefined, timeoutMs: number) {
  * ```
  */
 export interface FinalResponse extends Pick<RawRangeResponse, "status" | "statusText" | "header"> {
-  /** The body for 200/206; empty for a status let through by `passStatus` or a response `check` skipped. */ body: Uint8Array;
-  /** Set when `check` returned false: the body was dropped unread. */ skipped?: boolean;
+  /** The body for 200/206; empty for a status let through by `passStatus` or a skipped body. */ body: Uint8Array;
+  /** Set when the body passed its {@link BodyPlan} limit and the plan said `"skip"`: the body was dropped. */ skipped?: boolean;
   /** Tries it took. */ tries: number;
 }
 
@@ -211,10 +224,24 @@ function final(res: RawRangeResponse, body: Uint8Array, tries: number): FinalRes
 }
 
 /**
+ * How to read one 200/206 body, as {@link RetryCall.check} decides from its status and headers.
+ *
+ * @example
+ * ```ts
+ * const plan: BodyPlan = { limit: 16384, tooLong: () => bodyTooLong(req, 206, cap) };
+ * ```
+ */
+export interface BodyPlan {
+  /** Most body bytes accepted, after content decoding. */ limit: number;
+  /** What a longer body means: `"skip"` returns the response `skipped` (body dropped), else the error to throw. */
+  tooLong(): "skip" | CogError;
+}
+
+/**
  * What {@link sendWithRetry} needs: the request (for error context), the policy, the transport
- * call, the caller's signal, an optional check of each 200/206 before its body is read (may throw;
- * `false` drops the body unread and returns the response as `skipped`), statuses to hand back
- * instead of throwing, and a hook told what made each retried try fail.
+ * call, the caller's signal, an optional check of each 200/206 before its body is read (may throw)
+ * that caps the body, statuses to hand back instead of throwing, and a hook told what made each
+ * retried try fail.
  *
  * @example
  * ```ts
@@ -226,7 +253,7 @@ export interface RetryCall {
   policy: RetryPolicy;
   signal?: AbortSignal;
   send(signal: AbortSignal): Promise<RawRangeResponse>;
-  check?(res: RawRangeResponse): boolean;
+  check?(res: RawRangeResponse): BodyPlan;
   passStatus?(status: number): boolean;
   /** Called before each retry with what made the try fail: its HTTP status, or an error code ({@link failureCode}). */
   onRetry?(failure: number | string): void;
@@ -235,8 +262,9 @@ export interface RetryCall {
 /**
  * Sends one logical request: takes an origin slot per try, cancels a try after `timeoutMs`
  * (`COG_TIMEOUT`, not retried), retries 429/5xx and socket failures with backoff, never retries
- * an abort (`COG_ABORT`) or another status. After the last try the error is that try's `COG_HTTP`,
- * its message saying how many tries were made.
+ * an abort (`COG_ABORT`) or another status. A body longer than its {@link BodyPlan} limit or in a
+ * content coding that cannot be decoded is `COG_HTTP` and not retried. After the last try the
+ * error is that try's `COG_HTTP`, its message saying how many tries were made.
  *
  * @example
  * ```ts
@@ -253,6 +281,24 @@ export async function sendWithRetry(call: RetryCall): Promise<FinalResponse> {
   }
 }
 
+/** Reads a 200/206 body under the cap `check` gives; a longer one is dropped (`skipped`) or throws. */
+async function readBody(call: RetryCall, res: RawRangeResponse, attempt: number): Promise<FinalResponse> {
+  const { req, signal } = call;
+  try {
+    const plan = call.check?.(res) ?? { limit: Number.POSITIVE_INFINITY, tooLong: () => "skip" };
+    const body = await res.body(plan.limit);
+    throwIfAborted(signal, { url: req.url, offset: req.offset, length: req.length });
+    if (body !== undefined && body.length <= plan.limit) return final(res, body, attempt);
+    const over = plan.tooLong();
+    if (over !== "skip") throw over;
+    await res.discard().catch(() => undefined);
+    return { ...final(res, new Uint8Array(0), attempt), skipped: true };
+  } catch (e) {
+    await res.discard().catch(() => undefined);
+    throw e instanceof ContentCodingError ? contentCodingFailure(req, res.status, e) : e;
+  }
+}
+
 /** One try: a response, or why it failed and how long to wait before the next try; throws when there is none. */
 async function tryOnce(
   call: RetryCall, attempt: number, last: boolean,
@@ -266,20 +312,7 @@ async function tryOnce(
   try {
     const res = await call.send(at.signal);
     status = res.status;
-    if (status === 200 || status === 206) {
-      try {
-        if (call.check?.(res) === false) {
-          await res.discard().catch(() => undefined);
-          return { response: { ...final(res, new Uint8Array(0), attempt), skipped: true } };
-        }
-        const body = await res.body();
-        throwIfAborted(signal, { url, offset, length });
-        return { response: final(res, body, attempt) };
-      } catch (e) {
-        await res.discard().catch(() => undefined);
-        throw e;
-      }
-    }
+    if (status === 200 || status === 206) return { response: await readBody(call, res, attempt) };
     await res.discard().catch(() => undefined);
     if (call.passStatus?.(status)) return { response: final(res, new Uint8Array(0), attempt) };
     if (!isRetryableStatus(status) || last) throw httpStatusError(req, status, res.statusText, res.header("content-range"), attempt);
