@@ -4,7 +4,7 @@ export { DEFAULT_LIMITS, DEFAULT_INITIAL_BYTES, type CogLimits, type OpenOptions
 export type { Profile } from "./profile.js";
 export type { RequestStats } from "./io/stats.js";
 export type { Source, ReadOptions, RequestReport } from "./source/types.js";
-export { openSource, type SourceInput, type SourceOptions } from "./source/open.js";
+export { openSource, type HttpSettings, type SourceInput, type SourceOptions } from "./source/open.js";
 export { MemorySource } from "./source/memory.js";
 export { FileSource } from "./source/file.js";
 export { HttpSource, type HttpSourceOptions } from "./source/http.js";

@@ -39,7 +39,7 @@ export async function openFile(
     if (options.tileCache) options.tileCache.clear(`${cacheKey}|`);
   };
   const expectedEtag = cached?.etag ?? snapshot?.etag;
-  const source = new CountingSource(openSource(input, { headers: options.headers, s3: options.s3, expectedEtag, onChange }), { debug: env.debug });
+  const source = new CountingSource(openSource(input, { headers: options.headers, http: options.http, s3: options.s3, expectedEtag, onChange }), { debug: env.debug });
   const url = source.url;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const initialBytes = options.initialBytes ?? env.initialBytes ?? DEFAULT_INITIAL_BYTES;

@@ -2,6 +2,7 @@ import type { BlockCache } from "./io/block-cache.js";
 import type { TileCache } from "./raster/tile-cache.js";
 import type { HeaderSnapshot } from "./io/snapshot.js";
 import type { S3SourceOptions } from "./source/s3.js";
+import type { HttpSettings } from "./source/open.js";
 import type { DecodePool } from "./decode/worker-pool.js";
 
 /**
@@ -69,6 +70,11 @@ export interface OpenOptions {
   limits?: Partial<CogLimits>;
   /** Extra HTTP headers for http(s) sources. */
   headers?: Record<string, string>;
+  /**
+   * HTTP(S) transport settings: `retries`, `timeoutMs`, `maxConcurrency`, `multiRange`, and
+   * `maxWholeBodyBytes` (64 MiB: the most of a 200 answer kept when a server ignores `Range`).
+   */
+  http?: HttpSettings;
   /** Region, endpoint, credentials, requester-pays for s3:// URLs. */
   s3?: S3SourceOptions;
   /** Cancels opening. */

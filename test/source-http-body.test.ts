@@ -410,3 +410,44 @@ describe("body caps (pure)", () => {
     expect((await collectBody(d, 1000, 50))?.length).toBe(300);
   });
 });
+
+describe("COGReader.open passes HTTP settings to its source", () => {
+  let plain: Server;
+  let plainBase: string;
+  let requests = 0;
+  const file = new Uint8Array(readFileSync(new URL("./fixtures/uint8_1band_deflate_block256_ovr2.tif", import.meta.url)));
+
+  beforeAll(async () => {
+    // Ignores Range: every answer is the whole file, as a static server without range support.
+    plain = createServer((_req, res) => {
+      requests++;
+      res.writeHead(200, { "content-length": file.length }).end(file);
+    });
+    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+    plainBase = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    plain.closeAllConnections();
+    await new Promise<void>((resolve) => plain.close(() => resolve()));
+  });
+
+  it("a whole-file 200 under the default cap is kept: one request for open and tiles", async () => {
+    requests = 0;
+    const cog = await COGReader.open(`${plainBase}/a.tif`, { blockCache: false, headerCache: false });
+    await cog.getTile(0, 0, 0);
+    expect(requests).toBe(1);
+    await cog.close();
+  });
+
+  it("http.maxWholeBodyBytes below the file size makes open fail with COG_HTTP after one request", async () => {
+    requests = 0;
+    const e = await COGReader.open(`${plainBase}/b.tif`, { headerCache: false, http: { maxWholeBodyBytes: 20_000, retries: 0 } }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isCogError(e, "COG_HTTP"), String(e)).toBe(true);
+    expect((e as CogError).message).toContain("server ignores Range");
+    expect(requests).toBe(1);
+  });
+});

@@ -4,6 +4,7 @@ import { FileSource } from "./file.js";
 import { HttpSource } from "./http.js";
 import { MemorySource } from "./memory.js";
 import { S3Source, gcsHttpsUrl, type S3SourceOptions } from "./s3.js";
+import type { HttpTransportOptions } from "./http-retry.js";
 import type { Source } from "./types.js";
 
 /**
@@ -18,6 +19,17 @@ import type { Source } from "./types.js";
 export type SourceInput = string | URL | Uint8Array | ArrayBuffer | Source;
 
 /**
+ * The HTTP transport settings a caller may pass through {@link openSource} and `COGReader.open`
+ * (headers, ETag and change hooks have options of their own).
+ *
+ * @example
+ * ```ts
+ * const http: HttpSettings = { retries: 4, timeoutMs: 10_000, maxWholeBodyBytes: 256 * 2 ** 20 };
+ * ```
+ */
+export type HttpSettings = Omit<HttpTransportOptions, "headers" | "expectedEtag" | "onChange">;
+
+/**
  * Options of {@link openSource}.
  *
  * @example
@@ -28,6 +40,8 @@ export type SourceInput = string | URL | Uint8Array | ArrayBuffer | Source;
 export interface SourceOptions {
   /** Extra HTTP headers for http(s) URLs. */
   headers?: Record<string, string>;
+  /** HTTP(S) and gs:// transport settings: retries, timeouts, concurrency, `maxWholeBodyBytes`, multi-range use. */
+  http?: HttpSettings;
   /** Region, endpoint, credentials… for s3:// URLs. */
   s3?: S3SourceOptions;
   /** HTTP(S): the ETag the file is expected to have (from a cached header or a snapshot). */
@@ -55,7 +69,7 @@ export function openSource(input: SourceInput, options: SourceOptions = {}): Sou
     }
     return input;
   }
-  const http = { headers: options.headers, expectedEtag: options.expectedEtag, onChange: options.onChange };
+  const http = { ...options.http, headers: options.headers, expectedEtag: options.expectedEtag, onChange: options.onChange };
   // For s3:// keep the string as given: URL.href would percent-encode the key.
   const text = input instanceof URL ? input.href : input;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
@@ -65,7 +79,8 @@ export function openSource(input: SourceInput, options: SourceOptions = {}): Sou
   if (scheme === "s3") return new S3Source(text, options.s3);
   if (scheme === "gs") {
     const https = gcsHttpsUrl(text);
-    return isNode() ? new HttpSource(https, { headers: options.headers }) : new FetchSource(https, { headers: options.headers });
+    const gs = { ...options.http, headers: options.headers };
+    return isNode() ? new HttpSource(https, gs) : new FetchSource(https, gs);
   }
   if (scheme === "file") return new FileSource(decodeURIComponent(new URL(text).pathname), text);
   if (scheme !== undefined) {
