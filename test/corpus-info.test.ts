@@ -22,7 +22,6 @@ describe("corpus: info --json agrees with gdalinfo", () => {
             await cog.close();
           }
         } else {
-          const started = Date.now();
           let cog: COGReader | undefined;
           let error: unknown;
           try {
@@ -33,7 +32,6 @@ describe("corpus: info --json agrees with gdalinfo", () => {
           } finally {
             await cog?.close();
           }
-          expect(Date.now() - started).toBeLessThan(1000);
           if (error !== undefined) expect(isCogError(error), String(error)).toBe(true);
           // A file GDAL cannot open must not open here either; files whose fault lies in pixel
           // data (GDAL opens them) may open cleanly.

@@ -63,12 +63,10 @@ describe("corpus: pixels agree with GDAL", () => {
       try {
         if (entry.expect === "ok") await checkFile(entry.path);
         else {
-          const started = Date.now();
           const error = await readEverything(entry.path).then(
             () => undefined,
             (e: unknown) => e,
           );
-          expect(Date.now() - started).toBeLessThan(1000);
           if (entry.expect === "must_fail") expect(isCogError(error), `expected a CogError, got ${error}`).toBe(true);
           // 12-bit JPEG: GDAL here cannot decode it either; decoding it or refusing it cleanly are both fine.
           else if (error !== undefined) expect(isCogError(error, "COG_UNSUPPORTED"), String(error)).toBe(true);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { COGReader, isCogError, registerCodec, type CogError } from "../src/index.js";
+import { COGReader, registerCodec } from "../src/index.js";
 import { buildTiff, type BuildTag } from "./helpers/tiff-builder.js";
 import { RecordingSource } from "./helpers/recording-source.js";
+import { catchCogError } from "./helpers/local-server.js";
 
 /** A single-tile uint8 TIFF of `size`² pixels and `bands` bands, compressed with `compression`, with `extra` tags. */
 function tiff(opts: { size?: number; tile?: number; bands?: number; compression?: number; extra?: BuildTag[] } = {}): Uint8Array {
@@ -26,11 +27,7 @@ function tiff(opts: { size?: number; tile?: number; bands?: number; compression?
   return buildTiff({ ifds: [tags(tailOffset)], tail: data }).bytes;
 }
 
-async function failure(p: Promise<unknown>): Promise<CogError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(isCogError(e), String(e)).toBe(true);
-  return e as CogError;
-}
+const failure = catchCogError;
 
 const geoKeys: BuildTag = { tag: 34735, type: 3, values: [1, 1, 0, 2, 1024, 0, 1, 2, 2048, 0, 1, 4326] };
 

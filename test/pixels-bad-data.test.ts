@@ -24,12 +24,10 @@ function tiledTiff(tile: Uint8Array, opts: { compression?: number; count?: numbe
 
 async function tileError(bytes: Uint8Array): Promise<CogError> {
   const cog = await COGReader.open(bytes);
-  const started = Date.now();
   const error = await cog.getTile(0, 0, 0).then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(Date.now() - started).toBeLessThan(1000);
   expect(isCogError(error), String(error)).toBe(true);
   return error as CogError;
 }

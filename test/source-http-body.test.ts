@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { catchCogError, listenLocal, type LocalServer } from "./helpers/local-server.js";
 import { COGReader } from "../src/index.js";
-import { isCogError, type CogError } from "../src/errors.js";
 import { bodyCap, bodyTooLong } from "../src/source/body-cap.js";
 import { collectBody, contentCodings } from "../src/source/http-body.js";
 import { FetchSource, type HttpRangeSource } from "../src/source/fetch.js";
@@ -24,7 +23,7 @@ interface Seen { path: string; range: string | undefined; acceptEncoding: string
 let seen: Seen[] = [];
 /** Bytes each streaming answer wrote before its connection closed, in arrival order. */
 let streamed: Array<{ written: number; closed: boolean }> = [];
-let server: Server;
+let server: LocalServer;
 let base: string;
 
 function parseRanges(h: string | undefined): Array<[number, number]> | undefined {
@@ -130,26 +129,16 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 }
 
 beforeAll(async () => {
-  server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenLocal(handle);
+  base = server.base;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => server.close());
 
 beforeEach(() => {
   seen = [];
   streamed = [];
 });
-
-async function catchCogError(p: Promise<unknown>): Promise<CogError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  if (!isCogError(err)) throw new Error(`expected a CogError, got ${String(err)}`);
-  return err;
-}
 
 /** Runs `work` sampling the process RSS every 20 ms; returns its outcome and how far RSS rose above where it started. */
 async function rssRise<T>(work: () => Promise<T>): Promise<{ result: T; rise: number }> {
@@ -299,7 +288,7 @@ describe.each([
 });
 
 describe("end to end: a server that gzips every 206", () => {
-  let gz: Server;
+  let gz: LocalServer;
   let gzBase: string;
   let gzipped = 0;
   const files: Record<string, Uint8Array> = {};
@@ -307,7 +296,7 @@ describe("end to end: a server that gzips every 206", () => {
 
   beforeAll(async () => {
     for (const name of FIXTURES) files[`/${name}`] = new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
-    gz = createServer((req, res) => {
+    gz = await listenLocal((req, res) => {
       const file = files[req.url ?? ""];
       const ranges = parseRanges(req.headers.range);
       if (!file) { res.writeHead(404).end(); return; }
@@ -319,14 +308,10 @@ describe("end to end: a server that gzips every 206", () => {
       gzipped++;
       res.writeHead(206, { "content-range": `bytes ${a}-${end}/${file.length}`, "content-encoding": "gzip", "content-length": body.length }).end(body);
     });
-    await new Promise<void>((resolve) => gz.listen(0, "127.0.0.1", resolve));
-    gzBase = `http://127.0.0.1:${(gz.address() as AddressInfo).port}`;
+    gzBase = gz.base;
   });
 
-  afterAll(async () => {
-    gz.closeAllConnections();
-    await new Promise<void>((resolve) => gz.close(() => resolve()));
-  });
+  afterAll(() => gz.close());
 
   it.each(FIXTURES)("COGReader.open(url) reads the same tiles as the local file: %s", async (name) => {
     const local = await COGReader.open(new URL(`./fixtures/${name}`, import.meta.url).pathname, { blockCache: false });
@@ -412,25 +397,21 @@ describe("body caps (pure)", () => {
 });
 
 describe("COGReader.open passes HTTP settings to its source", () => {
-  let plain: Server;
+  let plain: LocalServer;
   let plainBase: string;
   let requests = 0;
   const file = new Uint8Array(readFileSync(new URL("./fixtures/uint8_1band_deflate_block256_ovr2.tif", import.meta.url)));
 
   beforeAll(async () => {
     // Ignores Range: every answer is the whole file, as a static server without range support.
-    plain = createServer((_req, res) => {
+    plain = await listenLocal((_req, res) => {
       requests++;
       res.writeHead(200, { "content-length": file.length }).end(file);
     });
-    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
-    plainBase = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    plainBase = plain.base;
   });
 
-  afterAll(async () => {
-    plain.closeAllConnections();
-    await new Promise<void>((resolve) => plain.close(() => resolve()));
-  });
+  afterAll(() => plain.close());
 
   it("a whole-file 200 under the default cap is kept: one request for open and tiles", async () => {
     requests = 0;
@@ -442,12 +423,9 @@ describe("COGReader.open passes HTTP settings to its source", () => {
 
   it("http.maxWholeBodyBytes below the file size makes open fail with COG_HTTP after one request", async () => {
     requests = 0;
-    const e = await COGReader.open(`${plainBase}/b.tif`, { headerCache: false, http: { maxWholeBodyBytes: 20_000, retries: 0 } }).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(isCogError(e, "COG_HTTP"), String(e)).toBe(true);
-    expect((e as CogError).message).toContain("server ignores Range");
+    const e = await catchCogError(COGReader.open(`${plainBase}/b.tif`, { headerCache: false, http: { maxWholeBodyBytes: 20_000, retries: 0 } }));
+    expect(e.code).toBe("COG_HTTP");
+    expect(e.message).toContain("server ignores Range");
     expect(requests).toBe(1);
   });
 });

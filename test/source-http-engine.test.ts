@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { isCogError, type CogError } from "../src/errors.js";
+import { catchCogError } from "./helpers/local-server.js";
 import { FetchSource, type HttpRangeSource } from "../src/source/fetch.js";
 import type { HttpTransportOptions } from "../src/source/http-retry.js";
 import {
@@ -74,11 +74,6 @@ beforeEach(() => {
   maxInFlight = 0;
 });
 
-async function catchCogError(p: Promise<unknown>): Promise<CogError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  if (!isCogError(err)) throw new Error(`expected a CogError, got ${String(err)}`);
-  return err;
-}
 
 /** A route that never answers; resolves `arrived` when the request comes and `closed` when its connection ends. */
 function hangingRoute(): { arrived: Promise<void>; closed: Promise<void> } {
