@@ -10,7 +10,7 @@ import { FuzzPool } from "./fuzz/pool.js";
 import { REGRESSIONS_DIR, reproducers } from "./fuzz/regressions.js";
 
 const saved = reproducers();
-const pool = new FuzzPool({ seeds: [], seed: 0, workers: 2, limits: { timeoutMs: 10_000 } });
+const pool = new FuzzPool({ seeds: [], seed: 0, workers: 2, limits: { timeoutMs: 5000 } });
 afterAll(() => pool.close());
 
 describe(`fuzz regressions (${saved.length} reproducers)`, () => {

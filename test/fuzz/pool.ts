@@ -17,13 +17,20 @@ export interface CaseResult {
   /** Signature for crash / rss / hang / alloc / untyped; the slowest call for slow. */
   signature?: string;
   outcomes: CallOutcome[];
+  /** Wall time of the case. */
   ms: number;
+  /** CPU time the case's child spent on it. */
+  cpuMs: number;
   rssRiseBytes: number;
 }
 
 /** Limits a pool enforces. */
 export interface PoolLimits {
-  /** Time one case may take (default 5000 ms). */
+  /**
+   * CPU time one case may take in its child (default 5000 ms): the work a file causes, whatever
+   * else loads the machine. A case that waits without working (a promise never settled) is
+   * caught by the wall-clock limit, three times this.
+   */
   timeoutMs: number;
   /** Bytes one allocation, or the rise of a case's peak RSS, may reach (default 256 MiB). */
   maxBytes: number;
@@ -35,6 +42,21 @@ type Job = { payload: { type: "case"; index: number } | { type: "bytes"; bytes: 
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 
+/** User plus system CPU time of a process so far, in ms (Linux /proc); 0 where unknown. */
+function cpuMsOf(pid: number): number {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times, on every mainstream architecture. */
+const CLOCK_TICKS = 100;
+
 function rssOf(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -45,7 +67,7 @@ function rssOf(pid: number): number {
 }
 
 /** Sorts a finished case's call outcomes into a {@link CaseResult}. */
-export function classify(outcomes: CallOutcome[], ms: number, rssRiseBytes: number, limits: PoolLimits): CaseResult {
+export function classify(outcomes: CallOutcome[], ms: number, rssRiseBytes: number, limits: PoolLimits): Omit<CaseResult, "cpuMs"> {
   const base = { outcomes, ms, rssRiseBytes };
   const untyped = outcomes.find((o) => o.kind === "untyped");
   if (untyped?.detail?.startsWith("FuzzAllocationError")) return { ...base, kind: "alloc", signature: `${untyped.call}: ${untyped.detail}` };
@@ -59,7 +81,7 @@ export function classify(outcomes: CallOutcome[], ms: number, rssRiseBytes: numb
 class Child {
   readonly proc: ChildProcess;
   ready: Promise<void>;
-  job?: { job: Job; start: number; call: string; timer: NodeJS.Timeout; watch: NodeJS.Timeout; baseline: number };
+  job?: { job: Job; start: number; cpuStart: number; call: string; timer: NodeJS.Timeout; watch: NodeJS.Timeout; baseline: number };
 
   constructor(
     private readonly init: { seeds: string[]; seed: number; maxBytes: number },
@@ -90,13 +112,20 @@ class Child {
 
   run(job: Job): void {
     const start = performance.now();
-    const timer = setTimeout(() => this.finish({ kind: "hang", signature: `over ${this.limits.timeoutMs} ms in ${this.job?.call}` }, true), this.limits.timeoutMs);
-    const baseline = rssOf(this.proc.pid ?? 0);
+    const pid = this.proc.pid ?? 0;
+    const wallMs = 3 * this.limits.timeoutMs;
+    const timer = setTimeout(() => this.finish({ kind: "hang", signature: `over ${wallMs} ms of wall time in ${this.job?.call}` }, true), wallMs);
+    const baseline = rssOf(pid);
+    const cpuStart = cpuMsOf(pid);
     const watch = setInterval(() => {
-      const rise = rssOf(this.proc.pid ?? 0) - baseline;
+      if (cpuMsOf(pid) - cpuStart > this.limits.timeoutMs) {
+        this.finish({ kind: "hang", signature: `over ${this.limits.timeoutMs} ms of CPU in ${this.job?.call}` }, true);
+        return;
+      }
+      const rise = rssOf(pid) - baseline;
       if (rise > this.limits.maxBytes) this.finish({ kind: "rss", signature: `RSS rose ${rise >> 20} MiB in ${this.job?.call}` }, true);
     }, 50);
-    this.job = { job, start, call: "start", timer, watch, baseline };
+    this.job = { job, start, cpuStart, call: "start", timer, watch, baseline };
     this.proc.send(job.payload);
   }
 
@@ -115,6 +144,7 @@ class Child {
   private finish(partial: { kind: CaseKind; signature?: string; outcomes?: CallOutcome[]; ms?: number; rssRiseBytes?: number }, kill: boolean): void {
     const current = this.job;
     this.job = undefined;
+    const cpuMs = current ? Math.max(0, cpuMsOf(this.proc.pid ?? 0) - current.cpuStart) : 0;
     if (current) {
       clearTimeout(current.timer);
       clearInterval(current.watch);
@@ -125,7 +155,7 @@ class Child {
       this.proc.kill("SIGKILL");
       this.onGone(this);
     }
-    current?.job.resolve({ outcomes: [], ms: performance.now() - (current?.start ?? 0), rssRiseBytes: 0, ...partial });
+    current?.job.resolve({ outcomes: [], ms: performance.now() - (current?.start ?? 0), cpuMs, rssRiseBytes: 0, ...partial });
   }
 }
 

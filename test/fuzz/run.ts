@@ -87,6 +87,9 @@ async function main(): Promise<void> {
   let next = 0;
   let done = 0;
   let slowestMs = 0;
+  let slowestCaseMs = 0;
+  let slowestCaseCpuMs = 0;
+  let casesOver5sWall = 0;
   let maxRise = 0;
   let lastReport = Date.now();
   const pending: Array<Promise<void>> = [];
@@ -96,6 +99,9 @@ async function main(): Promise<void> {
     kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
     for (const o of r.outcomes) if (o.kind === "typed" && o.detail) codes.set(o.detail, (codes.get(o.detail) ?? 0) + 1);
     slowestMs = Math.max(slowestMs, ...r.outcomes.map((o) => o.ms));
+    slowestCaseMs = Math.max(slowestCaseMs, r.ms);
+    slowestCaseCpuMs = Math.max(slowestCaseCpuMs, r.cpuMs);
+    if (r.ms > 5000) casesOver5sWall++;
     maxRise = Math.max(maxRise, r.rssRiseBytes);
     if (!FAILING.has(r.kind) || r.signature === undefined) return;
     const entry = signatures.get(r.signature);
@@ -138,6 +144,9 @@ async function main(): Promise<void> {
     outcomes: Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1])),
     typedCodes: Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])),
     slowestCallMs: Math.round(slowestMs),
+    slowestCaseMs: Math.round(slowestCaseMs),
+    slowestCaseCpuMs: Math.round(slowestCaseCpuMs),
+    casesOver5sWall,
     maxPeakRssRiseMiB: Math.round(maxRise / 2 ** 20),
     failing,
     signatures: [...signatures].map(([signature, s]) => ({ signature, ...s })),
@@ -145,7 +154,8 @@ async function main(): Promise<void> {
   process.stderr.write("\n");
   console.log(`fuzz: ${done} cases in ${report.seconds} s (seed ${args.seed}, ${seeds.length} seed files, load ${report.loadAverage.join(" ")})`);
   for (const [kind, count] of Object.entries(report.outcomes)) console.log(`  ${kind.padEnd(8)} ${count}`);
-  console.log(`  slowest call ${report.slowestCallMs} ms, largest peak-RSS rise ${report.maxPeakRssRiseMiB} MiB`);
+  console.log(`  slowest call ${report.slowestCallMs} ms; slowest case ${report.slowestCaseMs} ms wall, ${report.slowestCaseCpuMs} ms CPU; ${casesOver5sWall} cases over 5 s wall`);
+  console.log(`  largest peak-RSS rise ${report.maxPeakRssRiseMiB} MiB`);
   for (const s of report.signatures) console.log(`  ${s.kind} x${s.count}: ${s.signature}${s.saved ? ` -> ${s.saved}` : ""}`);
   if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(failing === 0 ? "fuzz: 0 untyped errors, hangs, crashes or allocations over the limit" : `fuzz: ${failing} failing cases`);
