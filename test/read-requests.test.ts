@@ -22,6 +22,17 @@ async function open(path: string) {
 }
 
 describe("read and tile request costs", () => {
+  it("a window that lies only in the padding of the last tile column costs no read", async () => {
+    const { cog, source } = await open(UTM);
+    const { width, tileWidth } = cog.ifds[0];
+    expect(width % tileWidth).not.toBe(0); // the last tile column has padding
+    const r = await cog.readWindow({ x: width, y: 0, width: 4, height: 4 }, 0);
+    expect(source.reads).toHaveLength(1); // the header only
+    expect(Array.from(r.mask!)).toEqual(new Array(16).fill(0));
+    await cog.readWindow({ x: width - 1, y: 0, width: 4, height: 4 }, 0); // one image column: one tile
+    expect(source.reads).toHaveLength(2);
+  });
+
   it("a window inside one tile costs exactly that tile's read", async () => {
     const { cog, source } = await open(SAMPLE);
     const gt = cog.geoTransform!;

@@ -20,7 +20,9 @@ export interface PixelWindow {
 }
 
 /**
- * The tiles `(tx, ty)` of `image` that a pixel window touches, row by row (pure).
+ * The tiles `(tx, ty)` of `image` holding image pixels of a pixel window, row by row (pure). The
+ * padding of edge tiles does not count: a window past the image's right or bottom edge lists
+ * no tile, so a boundless read there costs no request.
  *
  * @example
  * ```ts
@@ -28,11 +30,17 @@ export interface PixelWindow {
  * ```
  */
 export function tilesForWindow(image: ImageInfo, win: PixelWindow): Array<[number, number]> {
-  const x0 = Math.max(0, Math.floor(win.x / image.tileWidth));
-  const y0 = Math.max(0, Math.floor(win.y / image.tileHeight));
-  const x1 = Math.min(image.tilesAcross - 1, Math.floor((win.x + win.width - 1) / image.tileWidth));
-  const y1 = Math.min(image.tilesDown - 1, Math.floor((win.y + win.height - 1) / image.tileHeight));
+  // The window clipped to the image, as pixel ranges [px0, px1) and [py0, py1).
+  const px0 = Math.max(0, win.x);
+  const py0 = Math.max(0, win.y);
+  const px1 = Math.min(image.width, win.x + win.width);
+  const py1 = Math.min(image.height, win.y + win.height);
   const out: Array<[number, number]> = [];
+  if (px0 >= px1 || py0 >= py1) return out;
+  const x0 = Math.floor(px0 / image.tileWidth);
+  const y0 = Math.floor(py0 / image.tileHeight);
+  const x1 = Math.min(image.tilesAcross - 1, Math.floor((px1 - 1) / image.tileWidth));
+  const y1 = Math.min(image.tilesDown - 1, Math.floor((py1 - 1) / image.tileHeight));
   for (let ty = y0; ty <= y1; ty++) for (let tx = x0; tx <= x1; tx++) out.push([tx, ty]);
   return out;
 }
