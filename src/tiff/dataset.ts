@@ -62,7 +62,7 @@ export async function readTiffDataset(
   const tiff = parseTiffHeader(header.prefix(16), url);
   const ghost = readGhost(header, tiff);
   const { ifds, warnings } = await walkIfds(header, tiff, opts);
-  const { images, masks, maskOf } = buildLevels(ifds, opts.limits, warnings);
+  const { images, masks, maskOf } = buildLevels(ifds, { limits: opts.limits, fileSize: header.fileSize }, warnings);
   const main = ifds[images[0].ifdIndex];
   const geoKeys = readGeoKeys(main, warnings);
   const crs = crsFromGeoKeys(geoKeys);
@@ -114,19 +114,19 @@ function readGeoKeys(ifd: Ifd, warnings: string[]): GeoKeys {
  */
 function buildLevels(
   ifds: Ifd[],
-  limits: CogLimits,
+  file: { limits: CogLimits; fileSize?: number },
   warnings: string[],
 ): { images: ImageInfo[]; masks: ImageInfo[]; maskOf: Array<number | undefined> } {
   const mainIfd = ifds.find((ifd) => ((ifd.number(TAG.NewSubfileType) ?? 0) & 5) === 0) ?? ifds[0];
   if (mainIfd === undefined) throw new CogError("COG_FORMAT", "file has no IFD");
-  const main = buildImageInfo(mainIfd, limits);
+  const main = buildImageInfo(mainIfd, file.limits, file);
   const overviews: ImageInfo[] = [];
   const masks: ImageInfo[] = [];
   for (const ifd of ifds) {
     if (ifd === mainIfd) continue;
     let info: ImageInfo;
     try {
-      info = buildImageInfo(ifd, limits);
+      info = buildImageInfo(ifd, file.limits, file);
     } catch (e) {
       if (!isCogError(e) || e.code === "COG_ABORT") throw e;
       warnings.push(`IFD ${ifd.index} skipped: ${e.message}`);

@@ -75,10 +75,10 @@ export interface ImageInfo {
  *
  * @example
  * ```ts
- * const info = buildImageInfo(ifd, DEFAULT_LIMITS);
+ * const info = buildImageInfo(ifd, DEFAULT_LIMITS, { fileSize: 1_048_576 });
  * ```
  */
-export function buildImageInfo(ifd: Ifd, limits: CogLimits): ImageInfo {
+export function buildImageInfo(ifd: Ifd, limits: CogLimits, file: { fileSize?: number } = {}): ImageInfo {
   const ctx = ifd.context();
   const size = { min: 1, max: MAX_UINT32 };
   const code = { min: 0, max: 65535 };
@@ -131,7 +131,7 @@ export function buildImageInfo(ifd: Ifd, limits: CogLimits): ImageInfo {
   if (photometricCode === 6) info.ycbcrSubsampling = ycbcrSubsampling(ifd);
   if (ifd.has(TAG.JPEGTables)) info.jpegTablesBytes = ifd.entries.get(TAG.JPEGTables)?.byteLength;
   if (ifd.has(TAG.ColorMap)) info.colormapEntries = Math.floor((ifd.entries.get(TAG.ColorMap)?.count ?? 0) / 3);
-  setBlockLayout(info, ifd, limits);
+  setBlockLayout(info, ifd, limits, file.fileSize);
   return info;
 }
 
@@ -152,7 +152,7 @@ function compressionLabel(code: number, lerc: number[] | undefined): string {
 /** Field types a block array may have: SHORT, LONG, LONG8 (and IFD, IFD8, which are LONGs). */
 const BLOCK_ARRAY_TYPES: ReadonlySet<number> = new Set([3, 4, 13, 16, 18]);
 
-function setBlockLayout(info: ImageInfo, ifd: Ifd, limits: CogLimits): void {
+function setBlockLayout(info: ImageInfo, ifd: Ifd, limits: CogLimits, fileSize: number | undefined): void {
   const ctx = ifd.context();
   if (info.tiled) {
     info.tileWidth = integerValue(ifd, TAG.TileWidth, { min: 1, max: MAX_UINT32 }, 0);
@@ -181,7 +181,7 @@ function setBlockLayout(info: ImageInfo, ifd: Ifd, limits: CogLimits): void {
       throw new CogError("COG_FORMAT", `${tagName(entry.tag)} has field type ${entry.type}, expected SHORT, LONG or LONG8`, ifd.context(entry.tag));
     }
   }
-  if (!info.tiled) chopSingleStrip(info, ifd, offsets.count);
+  if (!info.tiled) chopSingleStrip(info, ifd, offsets.count, fileSize);
   const expected = info.choppedStripBytes !== undefined ? 1 : blocks;
   if (offsets.count < expected || (counts !== undefined && counts.count < expected)) {
     throw new CogError("COG_FORMAT", `block arrays hold ${offsets.count} entries, ${expected} expected`, {
@@ -195,7 +195,7 @@ function setBlockLayout(info: ImageInfo, ifd: Ifd, limits: CogLimits): void {
  * libtiff reads one big uncompressed, pixel-interleaved strip as strips of about 8 KiB
  * (STRIP_SIZE_DEFAULT), and GDAL reports those as the block size.
  */
-function chopSingleStrip(info: ImageInfo, ifd: Ifd, stripCount: number): void {
+function chopSingleStrip(info: ImageInfo, ifd: Ifd, stripCount: number, fileSize: number | undefined): void {
   if (stripCount !== 1 || info.compressionCode !== 1 || (info.planar === 2 && info.bands > 1)) return;
   const declaredRows = ifd.number(TAG.RowsPerStrip) ?? 2 ** 32 - 1;
   const rowBlock = info.photometric === "ycbcr" ? (info.ycbcrSubsampling?.[1] ?? 1) : 1;
@@ -203,7 +203,13 @@ function chopSingleStrip(info: ImageInfo, ifd: Ifd, stripCount: number): void {
   if (rowBlockBytes <= 0) return;
   const rowsPerStrip = rowBlockBytes > 8192 ? rowBlock : Math.floor(8192 / rowBlockBytes) * rowBlock;
   if (rowsPerStrip >= declaredRows || rowsPerStrip >= info.height) return;
+  const strips = Math.ceil(info.height / rowsPerStrip);
+  const stripBytes = (rowsPerStrip / rowBlock) * rowBlockBytes;
+  // libtiff (ChopUpSingleUncompressedStrip): past a million strips, chop only when the file is
+  // large enough to hold them, so a patched ImageLength does not make millions of blocks.
+  const offset = ifd.number(TAG.StripOffsets) ?? 0;
+  if (strips > 1_000_000 && (fileSize === undefined || offset >= fileSize || stripBytes > (fileSize - offset) / (strips - 1))) return;
   info.tileHeight = rowsPerStrip;
-  info.tilesDown = Math.ceil(info.height / rowsPerStrip);
-  info.choppedStripBytes = (rowsPerStrip / rowBlock) * rowBlockBytes;
+  info.tilesDown = strips;
+  info.choppedStripBytes = stripBytes;
 }
