@@ -30,28 +30,34 @@ function requested(args: unknown[], bytesPer: number): number {
   return 0;
 }
 
+/**
+ * A constructor that checks the size asked for, then builds a plain `Ctor` instance. A function
+ * whose `prototype` is `Ctor.prototype` (so `instanceof` and `.constructor` hold), not a Proxy:
+ * V8 keeps optimising code that calls it, where a Proxy made decoding several times slower.
+ */
+function guarded<T extends abstract new (...a: never[]) => unknown>(name: string, Ctor: T, bytesPer: number, maxBytes: number): T {
+  const Real = Ctor as unknown as new (...a: unknown[]) => unknown;
+  const G: unknown = function (this: unknown, ...args: unknown[]): unknown {
+    if (new.target === undefined) throw new TypeError(`Constructor ${name} requires 'new'`);
+    const bytes = requested(args, bytesPer);
+    if (bytes > maxBytes) throw new FuzzAllocationError(`new ${name}`, bytes);
+    return Reflect.construct(Real, args, new.target === G ? Real : (new.target as unknown as new (...a: unknown[]) => unknown));
+  };
+  Object.setPrototypeOf(G, Ctor); // statics: from, of, BYTES_PER_ELEMENT, isView, Symbol.species
+  Object.defineProperty(G, "prototype", { value: Ctor.prototype });
+  Object.defineProperty(G, "name", { value: name });
+  return G as T;
+}
+
 /** Replaces the global buffer constructors with guarded ones. Call once, before importing src/. */
 export function installAllocationGuard(maxBytes: number): void {
   const g = globalThis as unknown as Record<string, unknown>;
   for (const name of TYPED) {
-    const Ctor = g[name] as (new (...a: unknown[]) => unknown) & { BYTES_PER_ELEMENT: number } | undefined;
+    const Ctor = g[name] as (abstract new (...a: never[]) => unknown) & { BYTES_PER_ELEMENT: number } | undefined;
     if (Ctor === undefined) continue;
-    g[name] = new Proxy(Ctor, {
-      construct(target, args, newTarget) {
-        const bytes = requested(args, target.BYTES_PER_ELEMENT);
-        if (bytes > maxBytes) throw new FuzzAllocationError(`new ${name}`, bytes);
-        return Reflect.construct(target, args, newTarget);
-      },
-    });
+    g[name] = guarded(name, Ctor, Ctor.BYTES_PER_ELEMENT, maxBytes);
   }
-  const AB = ArrayBuffer;
-  g.ArrayBuffer = new Proxy(AB, {
-    construct(target, args, newTarget) {
-      const bytes = typeof args[0] === "number" ? args[0] : 0;
-      if (bytes > maxBytes) throw new FuzzAllocationError("new ArrayBuffer", bytes);
-      return Reflect.construct(target, args, newTarget);
-    },
-  });
+  g.ArrayBuffer = guarded("ArrayBuffer", ArrayBuffer, 1, maxBytes);
   for (const method of ["alloc", "allocUnsafe", "allocUnsafeSlow"] as const) {
     const original = Buffer[method].bind(Buffer) as (size: number, ...rest: unknown[]) => Buffer;
     (Buffer as unknown as Record<string, unknown>)[method] = (size: number, ...rest: unknown[]) => {
