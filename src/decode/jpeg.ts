@@ -1,5 +1,7 @@
 import { CogError, type CogErrorContext } from "../errors.js";
+import { instantiateWith, type InstantiateWasm } from "./emscripten.js";
 import { fitBlock } from "./fit-block.js";
+import { codecWasm } from "./wasm.js";
 import type { BlockInfo, Codec } from "./types.js";
 
 /**
@@ -102,11 +104,16 @@ function loadBackend(backend: JpegBackend | undefined): Promise<Decoder> {
 }
 
 async function loadTurbo(): Promise<Decoder> {
-  // @ts-expect-error the package ships no type declarations; its API is JPEGDecoder below.
-  const mod = await import("@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs");
+  const [mod, wasm] = await Promise.all([
+    // @ts-expect-error the package ships no type declarations; its API is JPEGDecoder below.
+    import("@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs"),
+    codecWasm("jpeg"),
+  ]);
   type Turbo = { getEncodedBuffer(n: number): Uint8Array; decode(): void; getDecodedBuffer(): Uint8ClampedArray };
-  const factory = (mod.default ?? mod) as () => Promise<{ JPEGDecoder: new () => Turbo }>;
-  const turbo = new (await factory()).JPEGDecoder();
+  type Factory = (options: { instantiateWasm: InstantiateWasm }) => Promise<{ JPEGDecoder: new () => Turbo }>;
+  const factory = (mod.default ?? mod) as Factory;
+  const { hook, failed } = instantiateWith(wasm);
+  const turbo = new (await Promise.race([factory({ instantiateWasm: hook }), failed])).JPEGDecoder();
   const decode = (stream: Uint8Array): Uint8Array => {
     turbo.getEncodedBuffer(stream.length).set(stream);
     try {

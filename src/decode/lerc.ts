@@ -1,5 +1,7 @@
 import { CogError } from "../errors.js";
 import { decodeDeflate } from "./deflate.js";
+import { instantiateWith, type InstantiateWasm } from "./emscripten.js";
+import { codecWasm } from "./wasm.js";
 import type { BlockInfo, Codec } from "./types.js";
 import { decodeZstd } from "./zstd.js";
 
@@ -11,14 +13,17 @@ const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 let lercModule: Promise<LercModule> | undefined;
 
 /**
- * Loads the `lerc` package and its WASM once, on first use. The package finds its own
- * `lerc-wasm.wasm` beside its script: in Node it reads it with `fs.readFileSync` (no fetch),
- * in browsers it fetches `new URL("lerc-wasm.wasm", import.meta.url)`, which bundlers such as
- * Vite and webpack 5 rewrite to the emitted asset. A failed load is not cached.
+ * Loads the `lerc` package and its WASM once, on first use. The module comes from
+ * {@link codecWasm} through emscripten's `instantiateWasm` hook, which the builds patch `lerc`
+ * to pass on (tsup.config.ts), so the glue never looks for `lerc-wasm.wasm` itself. (Run from the
+ * TypeScript sources, unpatched, `lerc` reads its own file with `fs` in Node.) A failed load is
+ * not cached.
  */
 function loadLerc(): Promise<LercModule> {
-  lercModule ??= import("lerc").then(async (lerc) => {
-    await lerc.load();
+  lercModule ??= Promise.all([import("lerc"), codecWasm("lerc")]).then(async ([lerc, module]) => {
+    const load = lerc.load as (options: { instantiateWasm?: InstantiateWasm }) => Promise<void>;
+    const { hook, failed } = instantiateWith(module);
+    await Promise.race([load({ instantiateWasm: hook }), failed]);
     return lerc;
   });
   lercModule.catch(() => {
