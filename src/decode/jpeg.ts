@@ -1,4 +1,4 @@
-import { CogError, type CogErrorContext } from "../errors.js";
+import { CogError, isCogError, type CogErrorContext } from "../errors.js";
 import { instantiateWith, type InstantiateWasm } from "./emscripten.js";
 import { fitBlock } from "./fit-block.js";
 import { codecWasm } from "./wasm.js";
@@ -6,7 +6,8 @@ import type { BlockInfo, Codec } from "./types.js";
 
 /**
  * Which decoder runs: libjpeg-turbo compiled to WASM (default; pixel-exact with GDAL), or
- * pure-JS jpeg-js (about 7x slower, within ±3 DN of GDAL: its IDCT is not libjpeg's).
+ * pure-JS jpeg-js (about 7x slower, within ±3 DN of GDAL: its IDCT is not libjpeg's), only when
+ * chosen with {@link jpegCodec}.
  *
  * @example
  * ```ts
@@ -29,20 +30,24 @@ interface Decoder {
   decode(stream: Uint8Array, frame: JpegFrame, ycbcr: boolean): Uint8Array;
 }
 
-const loaded = new Map<JpegBackend | "auto", Promise<Decoder>>();
+const loaded = new Map<JpegBackend, Promise<Decoder>>();
 
 /**
- * A JPEG codec (TIFF compression 7, TIFF Tech Note 2) on a chosen backend. The default loads
- * libjpeg-turbo (WASM) on first use and falls back to jpeg-js when the WASM cannot load; pass
- * `"jpeg-js"` to force the pure-JS decoder (benchmarks, tests, runtimes without WASM).
+ * A JPEG codec (TIFF compression 7, TIFF Tech Note 2) on a chosen backend: libjpeg-turbo (WASM,
+ * the default, pixel-exact with GDAL) or jpeg-js (pure JS, within ±3 DN). There is no silent
+ * switch between them: when libjpeg-turbo cannot load, decoding is `COG_UNSUPPORTED` saying so
+ * (hand it its WASM with `setCodecWasm("jpeg", …)`, or choose jpeg-js explicitly, as below).
  *
  * @example
  * ```ts
- * const pureJs = jpegCodec("jpeg-js");
+ * const pureJs = jpegCodec("jpeg-js"); // public as `jpegCodec` in cogread (./jpeg-backend.ts)
  * const rgb = await pureJs(tileBytes, block);
  * ```
  */
-export function jpegCodec(backend?: JpegBackend): Codec {
+export function jpegCodec(backend: JpegBackend = "libjpeg-turbo"): Codec {
+  if (backend !== "libjpeg-turbo" && backend !== "jpeg-js") {
+    throw new CogError("COG_USAGE", `jpegCodec: unknown backend ${JSON.stringify(backend)} ("libjpeg-turbo" or "jpeg-js")`);
+  }
   return async (bytes, block) => {
     const ctx = block.context;
     if (block.bitsPerSample !== 8) throw new CogError("COG_UNSUPPORTED", `${block.bitsPerSample}-bit JPEG`, { ...ctx });
@@ -87,18 +92,16 @@ export function jpegCodec(backend?: JpegBackend): Codec {
  */
 export const decodeJpeg: Codec = jpegCodec();
 
-function loadBackend(backend: JpegBackend | undefined): Promise<Decoder> {
-  const key = backend ?? "auto";
-  let p = loaded.get(key);
+function loadBackend(backend: JpegBackend): Promise<Decoder> {
+  let p = loaded.get(backend);
   if (p === undefined) {
-    if (backend === undefined) p = loadBackend("libjpeg-turbo").catch(() => loadBackend("jpeg-js"));
-    else {
-      p = (backend === "jpeg-js" ? loadJpegJs() : loadTurbo()).catch((e: unknown) => {
-        loaded.delete(key);
-        throw new CogError("COG_UNSUPPORTED", `JPEG decoder ${backend} could not load: ${(e as Error).message}`, {}, { cause: e });
-      });
-    }
-    loaded.set(key, p);
+    p = (backend === "jpeg-js" ? loadJpegJs() : loadTurbo()).catch((e: unknown) => {
+      loaded.delete(backend);
+      if (isCogError(e)) throw e;
+      const hint = backend === "jpeg-js" ? "" : `; hand it its WASM with setCodecWasm("jpeg", …) or choose registerCodec(7, () => jpegCodec("jpeg-js"))`;
+      throw new CogError("COG_UNSUPPORTED", `JPEG decoder ${backend} could not load: ${(e as Error).message}${hint}`, {}, { cause: e });
+    });
+    loaded.set(backend, p);
   }
   return p;
 }
