@@ -1,5 +1,5 @@
-// esbuild plugins for tsup.config.ts: the three builds (node, web, workerd) differ only in what
-// these swap in. See the "Runtimes and bundlers" section of the README.
+// esbuild plugins and helpers for tsup.config.ts (the Node build) and build/portable.ts (the web
+// and workerd builds). See the "Runtimes and bundlers" section of the README.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -10,29 +10,17 @@ import { WASM_FILES, zstdWasmOf } from "../src/decode/wasm-default.js";
 export type Target = "node" | "web" | "workerd";
 
 const require = createRequire(import.meta.url);
-const CODECS = ["jpeg", "webp", "lerc", "zstd"] as const;
-
-/** Outside the Node build, `src/platform/node.ts` is replaced by `src/platform/web.ts`. */
-export function platformSwap(target: Target): Plugin {
-  return {
-    name: "cogread-platform",
-    setup(build) {
-      if (target === "node") return;
-      build.onResolve({ filter: /[\\/]platform[\\/]node\.js$/ }, (args) => ({
-        path: path.resolve(args.resolveDir, args.path.replace(/node\.js$/, "web.ts")),
-      }));
-    },
-  };
-}
+/** The codecs that run on WebAssembly. */
+export const CODECS = ["jpeg", "webp", "lerc", "zstd"] as const;
 
 /** The bytes of a codec's .wasm (zstd's is base64 inside zstddec's script). */
-function wasmBytes(codec: (typeof CODECS)[number]): Uint8Array {
+export function wasmBytes(codec: (typeof CODECS)[number]): Uint8Array {
   const file = require.resolve(WASM_FILES[codec]);
   return codec === "zstd" ? zstdWasmOf(readFileSync(file, "latin1")) : readFileSync(file);
 }
 
 /** A .wasm file of each codec on disk, for the workerd build to import as a module. */
-function wasmFile(codec: (typeof CODECS)[number]): string {
+export function wasmFile(codec: (typeof CODECS)[number]): string {
   if (codec !== "zstd") return require.resolve(WASM_FILES[codec]);
   const dir = path.resolve("node_modules/.cache/cogread-build");
   mkdirSync(dir, { recursive: true });
@@ -42,10 +30,10 @@ function wasmFile(codec: (typeof CODECS)[number]): string {
 }
 
 /**
- * Replaces `src/decode/wasm-default.ts` (which reads node_modules) by a module that imports each
- * codec's WASM lazily: embedded in its own chunk as bytes (node, web: works in every bundler and
- * runtime that may compile WebAssembly), or as a `.wasm` module import (workerd, which may only
- * instantiate precompiled modules: wrangler and workerd turn the import into a WebAssembly.Module).
+ * In a bundled build, replaces `src/decode/wasm-default.ts` (which reads node_modules) by a
+ * module that imports each codec's WASM lazily: embedded in its own chunk as bytes (works in every
+ * bundler and runtime that may compile WebAssembly), or as a `.wasm` module import (workerd, which
+ * may only instantiate precompiled modules: wrangler and workerd turn it into a WebAssembly.Module).
  */
 export function wasmDefaults(target: Target): Plugin {
   return {
@@ -80,6 +68,8 @@ const GLUE_EDITS: Array<[RegExp, Array<[string, string]>]> = [
       ['require("fs")', "{}"],
       ['require("path")', "{}"],
       ['scriptDirectory=__dirname+"/"', 'scriptDirectory=""'],
+      // workerd has WorkerGlobalScope but no self.location.
+      ["scriptDirectory=self.location.href", 'scriptDirectory=self.location?.href??""'],
     ],
   ],
   [

@@ -108,8 +108,7 @@ function loadBackend(backend: JpegBackend): Promise<Decoder> {
 
 async function loadTurbo(): Promise<Decoder> {
   const [mod, wasm] = await Promise.all([
-    // @ts-expect-error the package ships no type declarations; its API is JPEGDecoder below.
-    import("@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs"),
+    import("./glue/jpeg.js"), // untyped: its API is JPEGDecoder below
     codecWasm("jpeg"),
   ]);
   type Turbo = { getEncodedBuffer(n: number): Uint8Array; decode(): void; getDecodedBuffer(): Uint8ClampedArray };

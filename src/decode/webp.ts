@@ -81,7 +81,7 @@ function dropAlpha(rgba: Uint8Array): Uint8Array {
 
 function loadWebp(): Promise<WebpDecode> {
   loading ??= (async () => {
-    const [mod, wasm] = await Promise.all([import("@jsquash/webp/decode.js"), codecWasm("webp")]);
+    const [mod, wasm] = await Promise.all([import("./glue/webp.js"), codecWasm("webp")]);
     // With a module given, the glue instantiates it and never fetches webp_dec.wasm itself.
     await (mod.init as (module?: WebAssembly.Module) => Promise<void>)(wasm);
     return mod.default as WebpDecode;
