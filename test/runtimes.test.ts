@@ -1,0 +1,222 @@
+// The packed package in the runtimes users run it in (issue 10): a fresh consumer project bundled
+// with plain esbuild for the browser and run in headless Chromium, the same with Vite, and a
+// Worker run by workerd through miniflare. Each decodes every codec fixture with the same calls
+// as Node (the packed Node build) and must give the same digests. Also the size budget.
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build, type Metafile } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
+import { CODEC_FIXTURES, runCases } from "./runtimes/cases.js";
+import { chromiumMissing, launchChromium } from "./runtimes/chromium.js";
+import { makeConsumer, ROOT } from "./runtimes/consumer.js";
+
+const APP = `import * as cogread from "cogread";
+import { runCases } from "./cases.ts";
+globalThis.runCases = (baseUrl) => runCases(cogread, baseUrl);
+`;
+const PAGE = `<!doctype html><meta charset="utf-8"><title>cogread</title><link rel="icon" href="data:,"><script type="module" src="./app.js"></script>`;
+/** What the size budget measures: a viewer that opens a file and reads a tile. */
+const CORE_APP = `import { COGReader } from "cogread";
+export async function firstTile(url) {
+  const cog = await COGReader.open(url);
+  return cog.getTile(0, 0, 0);
+}
+`;
+const WORKER = `import * as cogread from "cogread";
+import { runCases } from "./cases.ts";
+export default {
+  async fetch(request) {
+    const base = new URL(request.url).searchParams.get("base");
+    return Response.json(await runCases(cogread, base));
+  },
+};
+`;
+/**
+ * The core budget of README "Bundle sizes" (open + DEFLATE + getTile, esbuild --minify, gzip -9):
+ * a guard against growth at today's size. Issue 10 asks for 30 KB; README says what stands between.
+ */
+const CORE_BUDGET = 46 * 1024;
+
+type Results = Awaited<ReturnType<typeof runCases>>;
+
+let dir = "";
+let server: RangeServer | undefined;
+let nodeResults: Results = {};
+const files: Record<string, Uint8Array> = {};
+
+beforeAll(async () => {
+  dir = makeConsumer({ "app.js": APP, "core.js": CORE_APP, "worker.js": WORKER, "index.html": PAGE });
+  for (const name of CODEC_FIXTURES) files[`/${name}`] = readFileSync(path.join(ROOT, "test/fixtures", name));
+  server = await startRangeServer(files);
+  const nodeBuild = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/index.js")).href);
+  nodeResults = await runCases(nodeBuild, server.url);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** Serves a built page's files from the range server under `/prefix/`. */
+function servePage(outdir: string, prefix: string): string {
+  for (const name of readdirSync(outdir, { recursive: true }) as string[]) {
+    if (!/\.(js|html|wasm)$/.test(name)) continue;
+    files[`/${prefix}/${name.split(path.sep).join("/")}`] = readFileSync(path.join(outdir, name));
+  }
+  return `${server!.url}/${prefix}/index.html`;
+}
+
+/** Opens `url` in headless Chromium and runs the cases there (fixtures from the same server). */
+async function inChromium(url: string): Promise<{ results: Results; errors: string[] }> {
+  const { context, close } = await launchChromium();
+  const errors: string[] = [];
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    await page.goto(url);
+    await page.waitForFunction(() => typeof (globalThis as { runCases?: unknown }).runCases === "function");
+    const results = await page.evaluate((base) => (globalThis as unknown as { runCases(b: string): Promise<Results> }).runCases(base), server!.url);
+    return { results, errors };
+  } finally {
+    await close();
+  }
+}
+
+function gz(outdir: string, outputs: Iterable<string>): number {
+  let n = 0;
+  for (const o of outputs) n += gzipSync(readFileSync(path.join(outdir, "..", o)), { level: 9 }).length;
+  return n;
+}
+
+/** Outputs reached from `start` through static imports. */
+function staticClosure(meta: Metafile, start: string[]): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...start];
+  while (todo.length > 0) {
+    const o = todo.pop()!;
+    if (seen.has(o)) continue;
+    seen.add(o);
+    for (const i of meta.outputs[o]?.imports ?? []) if (i.kind === "import-statement" && !i.external) todo.push(i.path);
+  }
+  return seen;
+}
+
+describe("runtimes: the packed package", () => {
+  it("Node (packed ESM build) decodes every codec fixture", () => {
+    for (const name of CODEC_FIXTURES) {
+      expect(nodeResults[name]?.getTile, name).toMatch(/^\d+x\d+x\d+ /);
+      for (const [call, digest] of Object.entries(nodeResults[name])) expect(digest, `${name} ${call}`).not.toMatch(/^ERROR/);
+    }
+  });
+
+  describe("browser, bundled with plain esbuild", () => {
+    let outdir = "";
+    let built = false;
+
+    it("esbuild --bundle --platform=browser --format=esm --splitting: no errors, no warnings", async () => {
+      outdir = path.join(dir, "esbuild-out");
+      const result = await build({
+        absWorkingDir: dir, entryPoints: ["app.js"], bundle: true, platform: "browser", format: "esm", splitting: true,
+        minify: true, outdir, logLevel: "silent", write: true,
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.warnings.map((w) => w.text)).toEqual([]);
+      built = true;
+      const text = readdirSync(outdir).filter((f) => f.endsWith(".js")).map((f) => readFileSync(path.join(outdir, f), "utf8")).join("\n");
+      expect(text).not.toMatch(/(import\(|from |require\()\s*["'](node:)?(fs|fs\/promises|zlib|worker_threads|undici|module|os|stream)["']/);
+    }, 60_000);
+
+    it.skipIf(chromiumMissing() !== undefined)("in headless Chromium: every codec, the same digests as Node", async () => {
+      expect(built, "the esbuild test above must pass first").toBe(true);
+      files[`/esbuild/index.html`] = readFileSync(path.join(dir, "index.html"));
+      const { results, errors } = await inChromium(servePage(outdir, "esbuild"));
+      expect(results).toEqual(nodeResults);
+      expect(errors).toEqual([]);
+    }, 90_000);
+
+    it(`size budget: core (open + DEFLATE + getTile) under ${CORE_BUDGET / 1024} KB gzipped; each codec chunk with its WASM`, async () => {
+      // A viewer that only opens a file and reads tiles, bundled on its own (one entry: a second
+      // entry would move shared code into chunks and blur what this one loads).
+      const sizeDir = path.join(dir, "size-out");
+      const result = await build({
+        absWorkingDir: dir, entryPoints: ["core.js"], bundle: true, platform: "browser", format: "esm", splitting: true,
+        minify: true, outdir: sizeDir, metafile: true, logLevel: "silent", write: true,
+      });
+      const m = result.metafile;
+      const outputs = Object.keys(m.outputs).filter((o) => o.endsWith(".js"));
+      const having = (re: RegExp) => outputs.filter((o) => Object.keys(m.outputs[o].inputs).some((i) => re.test(i)));
+      const entry = outputs.filter((o) => m.outputs[o].entryPoint === "core.js");
+      // The core: what the page loads before its first tile of a DEFLATE file.
+      const core = staticClosure(m, [...entry, ...having(/dist\/web\/decode\/deflate\.js$/)]);
+      const sizes: Record<string, number> = { core: gz(sizeDir, core) };
+      const codec = (name: string) => new RegExp(`dist/web/decode/(${name}|glue/${name}|wasm/${name})\\.js$`);
+      const lazy: Record<string, RegExp> = {
+        jpeg: codec("jpeg"),
+        webp: codec("webp"),
+        lerc: codec("lerc"),
+        zstd: codec("zstd"),
+        lzw: codec("lzw"),
+        packbits: codec("packbits"),
+        "pako (DEFLATE without DecompressionStream)": /pako\/dist\//,
+        "jpeg-js (only when chosen)": /jpeg-js\//,
+        "proj4 (CRS other than 4326/3857)": /proj4\/lib\//,
+        "read()/tile() (resampling, warping)": /dist\/web\/raster\/(read-bounds|map-tile)\.js$/,
+      };
+      for (const [name, re] of Object.entries(lazy)) {
+        const own = [...staticClosure(m, having(re))].filter((o) => !core.has(o));
+        expect(own.length, `no chunk found for ${name}`).toBeGreaterThan(0);
+        sizes[name] = gz(sizeDir, own);
+      }
+      console.log(`gzipped sizes (bytes, esbuild --minify, gzip -9): ${JSON.stringify(sizes)}`);
+      expect(sizes.core).toBeLessThan(CORE_BUDGET);
+    });
+  });
+
+  describe("browser, built with Vite (default settings)", () => {
+    it.skipIf(chromiumMissing() !== undefined)("vite build, in headless Chromium: every codec, the same digests as Node", async () => {
+      const { build: viteBuild } = await import("vite");
+      const outDir = path.join(dir, "vite-out");
+      await viteBuild({ root: dir, base: "./", configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
+      const { results, errors } = await inChromium(servePage(outDir, "vite"));
+      expect(results).toEqual(nodeResults);
+      expect(errors).toEqual([]);
+    }, 120_000);
+  });
+
+  describe("workerd (miniflare), bundled as wrangler does", () => {
+    it("the workerd build: every codec, the same digests as Node, WASM as .wasm module imports", async () => {
+      const outdir = path.join(dir, "worker-out");
+      // What wrangler does with nodejs_compat: conditions workerd/worker/browser, no splitting,
+      // .wasm imports kept as modules that workerd compiles at load (CompiledWasm).
+      const result = await build({
+        absWorkingDir: dir, entryPoints: ["worker.js"], bundle: true, format: "esm", platform: "neutral",
+        conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"],
+        loader: { ".wasm": "copy" }, outdir, logLevel: "silent", write: true,
+      });
+      expect(result.errors).toEqual([]);
+      const wasm = readdirSync(outdir).filter((f) => f.endsWith(".wasm"));
+      expect(wasm).toHaveLength(4);
+      const { Miniflare } = await import("miniflare");
+      const mf = new Miniflare({
+        modulesRoot: outdir,
+        modules: [
+          { type: "ESModule", path: path.join(outdir, "worker.js") },
+          ...wasm.map((f) => ({ type: "CompiledWasm" as const, path: path.join(outdir, f) })),
+        ],
+        compatibilityDate: "2026-04-01",
+        compatibilityFlags: ["nodejs_compat"],
+      });
+      try {
+        const res = await mf.dispatchFetch(`http://worker.test/?base=${encodeURIComponent(server!.url)}`, { signal: AbortSignal.timeout(60_000) });
+        expect(res.status).toBe(200);
+        expect(await res.json()).toEqual(nodeResults);
+      } finally {
+        await mf.dispose();
+      }
+    }, 90_000);
+  });
+});
