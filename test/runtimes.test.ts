@@ -3,6 +3,7 @@
 // Worker run by workerd through miniflare. Each decodes every codec fixture with the same calls
 // as Node (the packed Node build) and must give the same digests. Also the size budget.
 import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -106,6 +107,14 @@ function staticClosure(meta: Metafile, start: string[]): Set<string> {
 }
 
 describe("runtimes: the packed package", () => {
+  it("each codec's .wasm is exported for setCodecWasm (cogread/wasm/<codec>.wasm)", () => {
+    const require = createRequire(path.join(dir, "package.json"));
+    for (const codec of ["jpeg", "webp", "lerc", "zstd"]) {
+      const file = require.resolve(`cogread/wasm/${codec}.wasm`);
+      expect(WebAssembly.validate(readFileSync(file)), codec).toBe(true);
+    }
+  });
+
   it("Node (packed ESM build) decodes every codec fixture", () => {
     for (const name of CODEC_FIXTURES) {
       expect(nodeResults[name]?.getTile, name).toMatch(/^\d+x\d+x\d+ /);
