@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
-import { CODEC_FIXTURES, runCases } from "./runtimes/cases.js";
+import { centreTile, CODEC_FIXTURES, runCases } from "./runtimes/cases.js";
 import { chromiumMissing, launchChromium } from "./runtimes/chromium.js";
 import { makeConsumer, ROOT } from "./runtimes/consumer.js";
 
@@ -123,11 +123,14 @@ function staticClosure(meta: Metafile, start: string[]): Set<string> {
   return seen;
 }
 
-/** Bundles `entry` as wrangler does (no splitting, .wasm imports kept as modules) and runs it in workerd. */
-async function inWorkerd(entry: string, conditions: string[], queries: string[]): Promise<unknown[]> {
-  const outdir = path.join(dir, `${entry}-out`);
+/**
+ * Bundles `entry` as wrangler does (no splitting, .wasm imports kept as modules), runs it in
+ * workerd and answers each of `requests` (path and query) with `read`.
+ */
+async function inWorkerd<T>(entry: string, conditions: string[], requests: string[], read: (res: Response) => Promise<T>): Promise<T[]> {
+  const outdir = path.join(dir, "workerd-out", entry.replace(/\W/g, "_"));
   const result = await build({
-    absWorkingDir: dir, entryPoints: [entry], bundle: true, format: "esm", platform: "neutral",
+    absWorkingDir: dir, entryPoints: { worker: entry }, bundle: true, format: "esm", platform: "neutral",
     conditions, mainFields: ["browser", "module", "main"], loader: { ".wasm": "copy" }, outdir, logLevel: "silent", write: true,
   });
   expect(result.errors).toEqual([]);
@@ -137,23 +140,30 @@ async function inWorkerd(entry: string, conditions: string[], queries: string[])
   const mf = new Miniflare({
     modulesRoot: outdir,
     modules: [
-      { type: "ESModule", path: path.join(outdir, entry) },
+      { type: "ESModule", path: path.join(outdir, "worker.js") },
       ...wasm.map((f) => ({ type: "CompiledWasm" as const, path: path.join(outdir, f) })),
     ],
     compatibilityDate: "2026-04-01",
     compatibilityFlags: ["nodejs_compat"],
   });
   try {
-    const answers: unknown[] = [];
-    for (const query of queries) {
-      const res = await mf.dispatchFetch(`http://worker.test/?base=${encodeURIComponent(server!.url)}&${query}`, { signal: AbortSignal.timeout(60_000) });
-      expect(res.status).toBe(200);
-      answers.push(await res.json());
+    const answers: T[] = [];
+    for (const request of requests) {
+      const res = await mf.dispatchFetch(`http://worker.test${request}`, { signal: AbortSignal.timeout(60_000) });
+      answers.push(await read(res as unknown as Response));
     }
     return answers;
   } finally {
     await mf.dispose();
   }
+}
+
+/** `?base=` for the test Workers: where the fixtures are served. */
+const base = () => `base=${encodeURIComponent(server!.url)}`;
+
+async function json(res: Response): Promise<unknown> {
+  expect(res.status).toBe(200);
+  return res.json();
 }
 
 describe("runtimes: the packed package", () => {
@@ -249,18 +259,47 @@ describe("runtimes: the packed package", () => {
   describe("workerd (miniflare), bundled as wrangler does", () => {
     it("the workerd build: every codec, the same digests as Node, WASM as .wasm module imports", async () => {
       // What wrangler does: conditions workerd/worker/browser, .wasm imports as CompiledWasm modules.
-      const [results] = await inWorkerd("worker.js", ["workerd", "worker", "browser"], [""]);
+      const [results] = await inWorkerd("worker.js", ["workerd", "worker", "browser"], [`/?${base()}`], json);
       expect(results).toEqual(nodeResults);
     }, 90_000);
 
     it("the browser build in workerd: COG_UNSUPPORTED with the remedy, then setCodecWasm(codec, module) gives Node's digests", async () => {
-      const [before, after] = (await inWorkerd("worker-web.js", ["browser"], ["hand=0", "hand=1"])) as Results[];
+      const [before, after] = (await inWorkerd("worker-web.js", ["browser"], [`/?${base()}&hand=0`, `/?${base()}&hand=1`], json)) as Results[];
       expect(before["uint8_1band_zstd_block256_ovr2.tif"].getTile).toMatch(
         /^ERROR COG_UNSUPPORTED: the ZSTD codec's WebAssembly \(built in\) cannot load: .*disallowed.*use the `workerd` export condition/,
       );
       expect(before["uint8_3band_webp_lossless_block256_ovr1.tif"].getTile).toMatch(/^ERROR COG_UNSUPPORTED: .*WebP/);
       expect(before["uint8_1band_deflate_block256_ovr2.tif"]).toEqual(nodeResults["uint8_1band_deflate_block256_ovr2.tif"]);
       expect(after).toEqual(nodeResults);
+    }, 90_000);
+
+    it("examples/worker serves map tiles as PNGs with Node's pixels", async () => {
+      const names = ["uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif", "uint8_3band_jpeg_ycbcr_block256_ovr2.tif", "uint8_1band_lerc_block256_ovr2.tif"];
+      const nodeBuild = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/index.js")).href);
+      const { toRgba } = (await import(pathToFileURL(path.join(ROOT, "examples/worker/src/rgba.js")).href)) as { toRgba(r: unknown): Uint8Array };
+      const requests: string[] = [];
+      const expected: Buffer[] = [];
+      for (const name of names) {
+        const cog = await nodeBuild.COGReader.open(`${server!.url}/${name}`);
+        const [x, y, z] = centreTile(cog)!;
+        expected.push(Buffer.from(toRgba(await cog.tile(x, y, z))));
+        requests.push(`/tiles/${z}/${x}/${y}.png?url=${encodeURIComponent(`${server!.url}/${name}`)}`);
+        await cog.close();
+      }
+      requests.push(`/tiles/0/0/0.png?url=${encodeURIComponent(`${server!.url}/float32_1band_lerc_zstd_block256_ovr1.tif`)}`, "/nothing");
+      const answers = await inWorkerd("example-worker/index.js", ["workerd", "worker", "browser"], requests, async (res) => ({
+        status: res.status, type: res.headers.get("content-type"), body: Buffer.from(await res.arrayBuffer()),
+      }));
+      const { default: sharp } = await import("sharp");
+      for (const [i, name] of names.entries()) {
+        expect(answers[i].status, name).toBe(200);
+        expect(answers[i].type, name).toBe("image/png");
+        const { data, info } = await sharp(answers[i].body).raw().toBuffer({ resolveWithObject: true });
+        expect(info.channels, name).toBe(4);
+        expect(data.equals(expected[i]), name).toBe(true);
+      }
+      expect(answers[3].status).toBe(415); // float32: the example renders 8-bit files only
+      expect(answers[4].status).toBe(404);
     }, 90_000);
   });
 });

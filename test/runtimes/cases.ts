@@ -45,12 +45,20 @@ async function attempt(call: () => Promise<string>): Promise<string> {
 }
 
 /** Web Mercator tile of a lon/lat at zoom z. */
-function tileOf(lon: number, lat: number, z: number): [number, number] {
+export function tileOf(lon: number, lat: number, z: number): [number, number] {
   const n = 2 ** z;
   const rad = (lat * Math.PI) / 180;
   const x = Math.floor(((lon + 180) / 360) * n);
   const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
   return [Math.min(n - 1, Math.max(0, x)), Math.min(n - 1, Math.max(0, y))];
+}
+
+/** The map tile at the centre of the image at its maxzoom, when it has a known CRS. */
+export function centreTile(cog: { geographicBounds?: readonly number[]; maxzoom?: number }): [number, number, number] | undefined {
+  const geo = cog.geographicBounds;
+  const z = cog.maxzoom;
+  if (!geo || z === undefined) return undefined;
+  return [...tileOf((geo[0] + geo[2]) / 2, (geo[1] + geo[3]) / 2, z), z];
 }
 
 /**
@@ -76,12 +84,8 @@ export async function runCases(cogread: typeof Cogread, baseUrl: string, names: 
     result.getTileOverview = await attempt(async () => digest(await cog.getTile(0, 0, last)));
     const bounds = cog.bounds;
     if (bounds) result.read = await attempt(async () => digest(await cog.read(bounds, { width: 50, height: 40 }, { resampling: "bilinear" })));
-    const geo = cog.geographicBounds;
-    const z = cog.maxzoom;
-    if (geo && z !== undefined) {
-      const [x, y] = tileOf((geo[0] + geo[2]) / 2, (geo[1] + geo[3]) / 2, z);
-      result.tile = await attempt(async () => digest(await cog.tile(x, y, z)));
-    }
+    const xyz = centreTile(cog);
+    if (xyz) result.tile = await attempt(async () => digest(await cog.tile(...xyz)));
     await cog.close();
   }
   return out;
