@@ -80,7 +80,7 @@ afterAll(async () => {
 /** Serves a built page's files from the range server under `/prefix/`. */
 function servePage(outdir: string, prefix: string): string {
   for (const name of readdirSync(outdir, { recursive: true }) as string[]) {
-    if (!/\.(js|html|wasm)$/.test(name)) continue;
+    if (!/\.(js|html|wasm|css)$/.test(name)) continue;
     files[`/${prefix}/${name.split(path.sep).join("/")}`] = readFileSync(path.join(outdir, name));
   }
   return `${server!.url}/${prefix}/index.html`;
@@ -244,6 +244,41 @@ describe("runtimes: the packed package", () => {
       expect(sizes.core).toBeLessThan(CORE_BUDGET);
     });
   });
+
+  it.skipIf(chromiumMissing() !== undefined)("examples/browser (OpenLayers) bundled with esbuild, in headless Chromium: the COG's tiles drawn, no error", async () => {
+    const outdir = path.join(dir, "example-browser-out");
+    const result = await build({
+      absWorkingDir: dir, entryPoints: ["example-browser/main.js"], bundle: true, platform: "browser", format: "esm", splitting: true,
+      minify: true, outdir, logLevel: "silent", write: true,
+    });
+    expect(result.errors).toEqual([]);
+    files["/example/index.html"] = Buffer.from(
+      `<!doctype html><link rel="icon" href="data:,"><link rel="stylesheet" href="./main.css"><style>html,body,#map{margin:0;width:100%;height:100%}</style><div id="map"></div><script type="module" src="./main.js"></script>`,
+    );
+    const page = servePage(outdir, "example");
+    const { context, close } = await launchChromium();
+    try {
+      const tab = await context.newPage();
+      tab.setDefaultTimeout(30_000);
+      const errors: string[] = [];
+      tab.on("pageerror", (e) => errors.push(String(e)));
+      await tab.goto(`${page}#url=${encodeURIComponent(`${server!.url}/uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif`)}`);
+      await tab.waitForFunction(() => (globalThis as { cogreadExample?: { rendered?: boolean } }).cogreadExample?.rendered === true);
+      const status = await tab.evaluate(() => (globalThis as unknown as { cogreadExample: { loaded: number; errors: string[] } }).cogreadExample);
+      expect(status.errors).toEqual([]);
+      expect(status.loaded).toBeGreaterThan(0);
+      // The middle of the map shows the image: an opaque, non-black pixel.
+      const [r, g, b, a] = await tab.evaluate(() => {
+        const canvas = document.querySelector("canvas")!;
+        return Array.from(canvas.getContext("2d")!.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data);
+      });
+      expect(a).toBe(255);
+      expect(r + g + b).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
 
   describe("browser, built with Vite (default settings)", () => {
     it.skipIf(chromiumMissing() !== undefined)("vite build, in headless Chromium: every codec, the same digests as Node", async () => {

@@ -25,7 +25,7 @@ export interface RangeServerOptions {
 const BOUNDARY = "range-server-boundary";
 
 /** Content types by extension, so a browser runs the pages, scripts and WASM served here. */
-const TYPES: Record<string, string> = { html: "text/html", js: "text/javascript", wasm: "application/wasm", json: "application/json", tif: "image/tiff" };
+const TYPES: Record<string, string> = { html: "text/html", js: "text/javascript", wasm: "application/wasm", json: "application/json", tif: "image/tiff", css: "text/css" };
 
 /** A 206 multipart/byteranges answer for `ranges` (inclusive ends, already clamped). */
 function multipart(body: Uint8Array, ranges: Array<[number, number]>): Buffer {

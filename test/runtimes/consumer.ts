@@ -41,10 +41,12 @@ export function makeConsumer(sources: Record<string, string>): string {
   copyFileSync(path.join(ROOT, "test/runtimes/cases.ts"), path.join(CONSUMER, "cases.ts"));
   writeFileSync(path.join(CONSUMER, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   for (const [name, text] of Object.entries(sources)) writeFileSync(path.join(CONSUMER, name), text);
-  // examples/worker, as a user would copy it: its own files, "cogread" from the packed package.
-  mkdirSync(path.join(CONSUMER, "example-worker"));
-  for (const name of readdirSync(path.join(ROOT, "examples/worker/src"))) {
-    copyFileSync(path.join(ROOT, "examples/worker/src", name), path.join(CONSUMER, "example-worker", name));
+  // The examples, as a user would copy them: their own files, "cogread" from the packed package.
+  for (const example of ["worker", "browser"]) {
+    mkdirSync(path.join(CONSUMER, `example-${example}`));
+    for (const name of readdirSync(path.join(ROOT, `examples/${example}/src`))) {
+      copyFileSync(path.join(ROOT, `examples/${example}/src`, name), path.join(CONSUMER, `example-${example}`, name));
+    }
   }
   return CONSUMER;
 }
