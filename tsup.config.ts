@@ -1,3 +1,4 @@
+import type { Plugin } from "esbuild";
 import { defineConfig, type Options } from "tsup";
 import { patchCodecGlue, wasmDefaults } from "./build/plugins.js";
 
@@ -16,11 +17,23 @@ function nodeBuild(options: Options): Options {
     splitting: true,
     target: "node20",
     noExternal: CODEC_PACKAGES,
-    esbuildPlugins: [wasmDefaults("node"), patchCodecGlue()],
+    esbuildPlugins: [wasmDefaults(), patchCodecGlue()],
     esbuildOptions(o) {
       o.conditions = ["node", "import", "default"];
     },
     ...options,
+  };
+}
+
+/** Imports of library modules from src/cli/ become imports of the built `../index.js`. */
+function libraryExternal(): Plugin {
+  return {
+    name: "cogread-cli-library",
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/(reader|errors|cog-layout)\.js$/ }, (args) =>
+        /[\\/]src[\\/]cli$/.test(args.resolveDir) ? { path: "../index.js", external: true } : undefined,
+      );
+    },
   };
 }
 
@@ -36,5 +49,7 @@ export default defineConfig([
     entry: { "cli/main": "src/cli/bin.ts" },
     platform: "node",
     banner: { js: "#!/usr/bin/env node" },
+    // The CLI uses the built library (../index.js) rather than a second copy of it and its codecs.
+    esbuildPlugins: [libraryExternal()],
   }),
 ]);

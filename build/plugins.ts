@@ -6,9 +6,6 @@ import path from "node:path";
 import type { Plugin } from "esbuild";
 import { WASM_FILES, zstdWasmOf } from "../src/decode/wasm-default.js";
 
-/** Which runtime a build is for. */
-export type Target = "node" | "web" | "workerd";
-
 const require = createRequire(import.meta.url);
 /** The codecs that run on WebAssembly. */
 export const CODECS = ["jpeg", "webp", "lerc", "zstd"] as const;
@@ -30,12 +27,12 @@ export function wasmFile(codec: (typeof CODECS)[number]): string {
 }
 
 /**
- * In a bundled build, replaces `src/decode/wasm-default.ts` (which reads node_modules) by a
- * module that imports each codec's WASM lazily: embedded in its own chunk as bytes (works in every
- * bundler and runtime that may compile WebAssembly), or as a `.wasm` module import (workerd, which
- * may only instantiate precompiled modules: wrangler and workerd turn it into a WebAssembly.Module).
+ * In the bundled Node build, replaces `src/decode/wasm-default.ts` (which reads node_modules) by a
+ * module that imports each codec's WASM on first use, embedded as bytes in a chunk of its own, so
+ * that a Node bundle made by the user keeps working. (The workerd build imports `.wasm` modules
+ * instead: build/portable.ts.)
  */
-export function wasmDefaults(target: Target): Plugin {
+export function wasmDefaults(): Plugin {
   return {
     name: "cogread-wasm-defaults",
     setup(build) {
@@ -49,12 +46,10 @@ export function wasmDefaults(target: Target): Plugin {
         loader: "js",
       }));
       build.onResolve({ filter: /^cogread-wasm:/ }, (args) => ({ path: args.path.slice(13), namespace: "cogread-wasm-codec" }));
-      build.onLoad({ filter: /.*/, namespace: "cogread-wasm-codec" }, (args) => {
-        const codec = args.path as (typeof CODECS)[number];
-        if (target !== "workerd") return { contents: wasmBytes(codec), loader: "binary" };
-        // A static import in a chunk of its own, loaded by the dynamic import above.
-        return { contents: `import wasm from ${JSON.stringify(wasmFile(codec))};\nexport default wasm;\n`, loader: "js", resolveDir: process.cwd() };
-      });
+      build.onLoad({ filter: /.*/, namespace: "cogread-wasm-codec" }, (args) => ({
+        contents: wasmBytes(args.path as (typeof CODECS)[number]),
+        loader: "binary",
+      }));
     },
   };
 }

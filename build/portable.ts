@@ -10,7 +10,7 @@
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
-import { patchCodecGlue, wasmBytes, wasmFile, CODECS, type Target } from "./plugins.js";
+import { patchCodecGlue, wasmBytes, wasmFile, CODECS } from "./plugins.js";
 
 const NODE_ONLY = [
   "cli/", "decode/worker.ts", "decode/worker-pool.ts", "decode/inflate-node.ts", "source/file.ts", "source/http.ts",
@@ -24,7 +24,7 @@ function sources(dir = "src"): string[] {
   });
 }
 
-async function portable(target: Exclude<Target, "node">): Promise<void> {
+async function portable(target: "web" | "workerd"): Promise<void> {
   const out = path.join("dist", target);
   rmSync(out, { recursive: true, force: true });
   const common = { format: "esm", target: "es2022", platform: "neutral", logLevel: "warning" } as const;
