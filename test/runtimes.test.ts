@@ -182,6 +182,11 @@ describe("runtimes: the packed package", () => {
     }
   });
 
+  it("Node CommonJS (require of the packed package): the same digests as ESM", async () => {
+    const cjs = createRequire(path.join(dir, "package.json"))("cogread") as typeof import("../src/index.js");
+    expect(await runCases(cjs, server!.url)).toEqual(nodeResults);
+  }, 60_000);
+
   describe("browser, bundled with plain esbuild", () => {
     let outdir = "";
     let built = false;
