@@ -17,6 +17,19 @@ import { makeConsumer, ROOT } from "./runtimes/consumer.js";
 const APP = `import * as cogread from "cogread";
 import { runCases } from "./cases.ts";
 globalThis.runCases = (baseUrl) => runCases(cogread, baseUrl);
+globalThis.runCasesInWorkers = async (baseUrl) => {
+  let pool;
+  try {
+    pool = await cogread.createDecodePool({ size: 2 });
+  } catch (e) {
+    return e.code + ": " + e.message;
+  }
+  try {
+    return await runCases(cogread, baseUrl, undefined, { decodePool: pool });
+  } finally {
+    await pool.close();
+  }
+};
 `;
 const PAGE = `<!doctype html><meta charset="utf-8"><title>cogread</title><link rel="icon" href="data:,"><script type="module" src="./app.js"></script>`;
 /** What the size budget measures: a viewer that opens a file and reads a tile. */
@@ -87,7 +100,7 @@ function servePage(outdir: string, prefix: string): string {
 }
 
 /** Opens `url` in headless Chromium and runs the cases there (fixtures from the same server). */
-async function inChromium(url: string): Promise<{ results: Results; errors: string[] }> {
+async function inChromium(url: string): Promise<{ results: Results; inWorkers: Results | string; errors: string[] }> {
   const { context, close } = await launchChromium();
   const errors: string[] = [];
   try {
@@ -97,8 +110,10 @@ async function inChromium(url: string): Promise<{ results: Results; errors: stri
     page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
     await page.goto(url);
     await page.waitForFunction(() => typeof (globalThis as { runCases?: unknown }).runCases === "function");
-    const results = await page.evaluate((base) => (globalThis as unknown as { runCases(b: string): Promise<Results> }).runCases(base), server!.url);
-    return { results, errors };
+    type Page = { runCases(b: string): Promise<Results>; runCasesInWorkers(b: string): Promise<Results | string> };
+    const results = await page.evaluate((base) => (globalThis as unknown as Page).runCases(base), server!.url);
+    const inWorkers = await page.evaluate((base) => (globalThis as unknown as Page).runCasesInWorkers(base), server!.url);
+    return { results, inWorkers, errors };
   } finally {
     await close();
   }
@@ -207,9 +222,11 @@ describe("runtimes: the packed package", () => {
     it.skipIf(chromiumMissing() !== undefined)("in headless Chromium: every codec, the same digests as Node", async () => {
       expect(built, "the esbuild test above must pass first").toBe(true);
       files[`/esbuild/index.html`] = readFileSync(path.join(dir, "index.html"));
-      const { results, errors } = await inChromium(servePage(outdir, "esbuild"));
+      const { results, inWorkers, errors } = await inChromium(servePage(outdir, "esbuild"));
       expect(results).toEqual(nodeResults);
-      expect(errors).toEqual([]);
+      // esbuild does not bundle `new Worker(new URL(…))`: the pool says so instead of hanging.
+      expect(inWorkers).toMatch(/^COG_UNSUPPORTED: decode worker did not start/);
+      expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
     }, 90_000);
 
     it(`size budget: core (open + DEFLATE + getTile) under ${CORE_BUDGET / 1024} KB gzipped; each codec chunk with its WASM`, async () => {
@@ -286,12 +303,14 @@ describe("runtimes: the packed package", () => {
   }, 90_000);
 
   describe("browser, built with Vite (default settings)", () => {
-    it.skipIf(chromiumMissing() !== undefined)("vite build, in headless Chromium: every codec, the same digests as Node", async () => {
+    it.skipIf(chromiumMissing() !== undefined)("vite build, in headless Chromium: every codec, the same digests as Node, also decoding on Web Workers", async () => {
       const { build: viteBuild } = await import("vite");
       const outDir = path.join(dir, "vite-out");
       await viteBuild({ root: dir, base: "./", configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
-      const { results, errors } = await inChromium(servePage(outDir, "vite"));
+      const { results, inWorkers, errors } = await inChromium(servePage(outDir, "vite"));
       expect(results).toEqual(nodeResults);
+      // Vite bundles the decode worker: createDecodePool decodes on Web Workers, same pixels.
+      expect(inWorkers).toEqual(nodeResults);
       expect(errors).toEqual([]);
     }, 120_000);
   });

@@ -1,6 +1,6 @@
 // The portable side of the platform seam (browsers, workerd, Deno, Bun): no Node built-ins, no
-// undici. It exports the names of ./node.ts with the same types; the Node-only ones throw
-// `COG_UNSUPPORTED` saying what to use instead.
+// undici. It exports the names of ./node.ts with the same types: FileSource throws
+// `COG_UNSUPPORTED` saying what to use instead, createDecodePool runs Web Workers.
 import { CogError } from "../errors.js";
 import type { DecodePool } from "../decode/worker-pool.js";
 import type * as NodePlatform from "./node.js";
@@ -30,8 +30,10 @@ class WebHttpSource extends FetchSource {
 export const FileSource = WebFileSource as unknown as typeof NodePlatform.FileSource;
 export const HttpSource = WebHttpSource as unknown as typeof NodePlatform.HttpSource;
 
-export async function createDecodePool(_opts: { size?: number } = {}): Promise<DecodePool> {
-  throw nodeOnly("createDecodePool", "decode runs on the calling thread here; run cogread itself in a Web Worker to keep it off the UI thread");
+/** Web Workers where there are some (Vite and webpack 5 bundle the worker script), else COG_UNSUPPORTED. */
+export async function createDecodePool(opts: { size?: number } = {}): Promise<DecodePool> {
+  const { createWebDecodePool } = await import("../decode/web-pool.js");
+  return createWebDecodePool(opts, () => new Worker(new URL("../decode/web-worker.js", import.meta.url), { type: "module" }));
 }
 
 /** No native inflater: DEFLATE uses `DecompressionStream`, else pako. */

@@ -66,14 +66,19 @@ export function centreTile(cog: { geographicBounds?: readonly number[]; maxzoom?
  * last overview, read (bilinear, 50×40 over the image bounds) and the map tile at the centre
  * at maxzoom.
  */
-export async function runCases(cogread: typeof Cogread, baseUrl: string, names: readonly string[] = CODEC_FIXTURES): Promise<Record<string, CaseDigests>> {
+export async function runCases(
+  cogread: typeof Cogread,
+  baseUrl: string,
+  names: readonly string[] = CODEC_FIXTURES,
+  options: Cogread.OpenOptions = {},
+): Promise<Record<string, CaseDigests>> {
   const out: Record<string, CaseDigests> = {};
   for (const name of names) {
     const result: CaseDigests = {};
     out[name] = result;
     let cog: Cogread.COGReader;
     try {
-      cog = await cogread.COGReader.open(`${baseUrl}/${name}`, { headerCache: false });
+      cog = await cogread.COGReader.open(`${baseUrl}/${name}`, { headerCache: false, ...options });
     } catch (e) {
       result.open = await attempt(() => Promise.reject(e));
       continue;
