@@ -6,7 +6,6 @@ import type { BlockInfo, Codec } from "./types.js";
 /** Where inflate runs: node:zlib (off the event loop), the web `DecompressionStream`, or pako. */
 export type InflateBackend = "node" | "stream" | "pako";
 
-
 /**
  * Makes a DEFLATE codec (TIFF compression 8 and the legacy 32946: zlib streams) on one backend.
  * The default picks node:zlib in the Node build, else `DecompressionStream("deflate")`, else pako
