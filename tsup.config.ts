@@ -1,23 +1,55 @@
-import { defineConfig } from "tsup";
+import type { Plugin } from "esbuild";
+import { defineConfig, type Options } from "tsup";
+import { patchCodecGlue, wasmDefaults } from "./build/plugins.js";
 
-export default defineConfig([
-  {
-    entry: { index: "src/index.ts", "decode/worker": "src/decode/worker.ts" },
-    format: ["esm", "cjs"],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    shims: true,
-    target: "node20",
-    platform: "neutral",
-    external: ["node:fs", "node:fs/promises", "node:zlib", "node:url", "node:os", "node:worker_threads", "undici", "proj4"],
-  },
-  {
-    entry: { "cli/main": "src/cli/bin.ts" },
+// The Node build (dist/: ESM + CJS + types, and the CLI). The portable builds, dist/web/ and
+// dist/workerd/, are made by build/portable.ts after this (package.json "build").
+// The codec packages (devDependencies) are bundled into each codec's lazy chunk, their glue
+// patched so that nothing looks for Node built-ins or `.wasm` files by itself, and each codec's
+// WASM embedded in its own chunk (a Node bundle made by the user keeps working).
+const CODEC_PACKAGES = ["@cornerstonejs/codec-libjpeg-turbo-8bit", "@jsquash/webp", "lerc", "zstddec"];
+
+function nodeBuild(options: Options): Options {
+  return {
     format: ["esm"],
     sourcemap: true,
+    platform: "neutral",
+    splitting: true,
     target: "node20",
+    noExternal: CODEC_PACKAGES,
+    esbuildPlugins: [wasmDefaults(), patchCodecGlue()],
+    esbuildOptions(o) {
+      o.conditions = ["node", "import", "default"];
+    },
+    ...options,
+  };
+}
+
+/** Imports of library modules from src/cli/ become imports of the built `../index.js`. */
+function libraryExternal(): Plugin {
+  return {
+    name: "cogread-cli-library",
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/(reader|errors|cog-layout)\.js$/ }, (args) =>
+        /[\\/]src[\\/]cli$/.test(args.resolveDir) ? { path: "../index.js", external: true } : undefined,
+      );
+    },
+  };
+}
+
+export default defineConfig([
+  nodeBuild({
+    entry: { index: "src/index.ts", "decode/worker": "src/decode/worker.ts" },
+    format: ["esm", "cjs"],
+    dts: { entry: { index: "src/index.ts" } },
+    shims: true,
+    external: ["node:fs", "node:fs/promises", "node:zlib", "node:url", "node:os", "node:module", "node:stream", "node:worker_threads", "undici", "proj4"],
+  }),
+  nodeBuild({
+    entry: { "cli/main": "src/cli/bin.ts" },
     platform: "node",
     banner: { js: "#!/usr/bin/env node" },
-  },
+    // The CLI uses the built library (../index.js) rather than a second copy of it and its codecs.
+    esbuildPlugins: [libraryExternal()],
+  }),
 ]);

@@ -6,8 +6,10 @@ export type { RequestStats } from "./io/stats.js";
 export type { Source, ReadOptions, RequestReport } from "./source/types.js";
 export { openSource, type HttpSettings, type SourceInput, type SourceOptions } from "./source/open.js";
 export { MemorySource } from "./source/memory.js";
-export { FileSource } from "./source/file.js";
-export { HttpSource, type HttpSourceOptions } from "./source/http.js";
+// FileSource, HttpSource and createDecodePool come through the platform seam: the Node build
+// exports the real ones, the browser/worker builds stand-ins of the same type (src/platform/).
+export { FileSource, HttpSource, createDecodePool } from "./platform/node.js";
+export type { HttpSourceOptions } from "./source/http.js";
 export { FetchSource, type FetchSourceOptions } from "./source/fetch.js";
 export type { ImageInfo } from "./tiff/image.js";
 export type { DType } from "./tiff/dtype.js";
@@ -22,7 +24,10 @@ export type { Raster } from "./raster/raster.js";
 export type { TypedArray } from "./decode/samples.js";
 export type { BlockInfo, Codec } from "./decode/types.js";
 export { registerCodec, type CodecLoader } from "./decode/registry.js";
-export { createDecodePool, type DecodePool } from "./decode/worker-pool.js";
+export { jpegCodec } from "./decode/jpeg-backend.js";
+export type { JpegBackend } from "./decode/jpeg.js";
+export { setCodecWasm, type WasmCodec, type WasmInput, type WasmProvider } from "./decode/wasm.js";
+export type { DecodePool } from "./decode/worker-pool.js";
 export type { PixelWindow } from "./raster/mosaic.js";
 export type { ReadBoundsOptions } from "./raster/read-bounds.js";
 export type { MapTileOptions } from "./raster/map-tile.js";

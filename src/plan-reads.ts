@@ -1,10 +1,10 @@
 import type { OverviewStrategy } from "./locate/overview.js";
 import { planTiles, type PlanCaches, type ReadPlan } from "./locate/plan.js";
 import { tileBlockIndices } from "./locate/blocks.js";
-import { readMapTile, type MapTileContext, type MapTileOptions } from "./raster/map-tile.js";
+import type { MapTileContext, MapTileOptions } from "./raster/map-tile.js";
 import { tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
 import type { Raster } from "./raster/raster.js";
-import { readBounds, type BoundsReaderContext, type ReadBoundsOptions } from "./raster/read-bounds.js";
+import type { BoundsReaderContext, ReadBoundsOptions } from "./raster/read-bounds.js";
 import type { TiffDataset } from "./tiff/dataset.js";
 
 /**
@@ -71,7 +71,10 @@ export function createPlanner(deps: {
       return planTiles(deps.dataset, [[x, y, z]], deps.cached, deps.mergeGap);
     },
     readWindow: (win, z = 0) => forWindow(win, z),
-    read: (bounds, shape, opts = {}) => run(() => readBounds({ ...deps.boundsContext(), readWindow: capture }, bounds, shape, opts)),
-    tile: (x, y, z, opts = {}) => run(() => readMapTile({ ...deps.mapTileContext(), readWindow: capture }, x, y, z, opts)),
+    // Resampling and warping load on first use (./reader.ts says why).
+    read: (bounds, shape, opts = {}) =>
+      run(async () => (await import("./raster/read-bounds.js")).readBounds({ ...deps.boundsContext(), readWindow: capture }, bounds, shape, opts)),
+    tile: (x, y, z, opts = {}) =>
+      run(async () => (await import("./raster/map-tile.js")).readMapTile({ ...deps.mapTileContext(), readWindow: capture }, x, y, z, opts)),
   };
 }

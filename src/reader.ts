@@ -10,8 +10,8 @@ import { TileCache, sharedTileCache } from "./raster/tile-cache.js";
 import { readPoint } from "./raster/point.js";
 import type { SourceInput } from "./source/open.js";
 import type { Raster } from "./raster/raster.js";
-import { readBounds, type BoundsReaderContext, type ReadBoundsOptions } from "./raster/read-bounds.js";
-import { readMapTile, type MapTileContext, type MapTileOptions } from "./raster/map-tile.js";
+import type { BoundsReaderContext, ReadBoundsOptions } from "./raster/read-bounds.js";
+import type { MapTileContext, MapTileOptions } from "./raster/map-tile.js";
 import { createPlanner, type ReadPlanner } from "./plan-reads.js";
 import type { GeoExtent } from "./raster/geo-extent.js";
 import { crsDefinition, pointTransform } from "./raster/projection.js";
@@ -62,6 +62,9 @@ export class COGReader extends COGReaderCore {
    * ```
    */
   async read(bounds: readonly [number, number, number, number], shape: { width: number; height: number }, opts: ReadBoundsOptions = {}): Promise<Raster> {
+    // Resampling (and, for tile(), warping) load on first use: a viewer that only calls getTile
+    // keeps them out of its first download (README, "Bundle sizes").
+    const { readBounds } = await import("./raster/read-bounds.js");
     return readBounds(this.boundsContext(), bounds, shape, this.withEnvDefaults(opts));
   }
 
@@ -77,6 +80,7 @@ export class COGReader extends COGReaderCore {
    * ```
    */
   async tile(x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
+    const { readMapTile } = await import("./raster/map-tile.js");
     return readMapTile(this.mapTileContext(), x, y, z, this.withEnvDefaults(opts));
   }
 

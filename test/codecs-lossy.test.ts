@@ -176,7 +176,7 @@ describe("JPEG details and malformed input", () => {
     expect(same).toBe(0);
   });
 
-  it("falls back to jpeg-js when the libjpeg-turbo WASM cannot load", async () => {
+  it("never falls back to jpeg-js: a libjpeg-turbo that cannot load is COG_UNSUPPORTED saying what to do", async () => {
     const { bytes, block } = await firstTile("rio-tiler/rio-tiler__cog_rgb.tif");
     vi.resetModules();
     vi.doMock("@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs", () => ({
@@ -184,13 +184,35 @@ describe("JPEG details and malformed input", () => {
     }));
     try {
       const fresh = await import("../src/decode/jpeg.js");
-      const fallback = await fresh.decodeJpeg(bytes, block);
-      expect(Buffer.compare(fallback, await jpegCodec("jpeg-js")(bytes, block))).toBe(0);
-      expect(await codeOf(fresh.jpegCodec("libjpeg-turbo")(bytes, block))).toMatch(
-        /^COG_UNSUPPORTED: JPEG decoder libjpeg-turbo could not load: .*no WASM here/,
-      );
+      for (const codec of [fresh.decodeJpeg, fresh.jpegCodec("libjpeg-turbo")]) {
+        expect(await codeOf(codec(bytes, block))).toMatch(
+          /^COG_UNSUPPORTED: JPEG decoder libjpeg-turbo could not load: .*no WASM here; hand it its WASM with setCodecWasm\("jpeg", …\) or choose registerCodec\(7, \(\) => jpegCodec\("jpeg-js"\)\)/,
+        );
+      }
+      // jpeg-js only when asked for, and then it works.
+      expect(await codeOf(fresh.jpegCodec("jpeg-js")(bytes, block))).toBe("resolved");
     } finally {
       vi.doUnmock("@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs");
+      vi.resetModules();
+    }
+  });
+
+  it("a WASM that cannot compile is COG_UNSUPPORTED naming the codec, and a good one given later is used", async () => {
+    const { bytes, block } = await firstTile("rio-tiler/rio-tiler__cog_rgb.tif");
+    vi.resetModules();
+    try {
+      const wasm = await import("../src/decode/wasm.js");
+      const fresh = await import("../src/decode/jpeg.js");
+      wasm.setCodecWasm("jpeg", new Uint8Array([0, 1, 2, 3]));
+      expect(await codeOf(fresh.decodeJpeg(bytes, block))).toMatch(
+        /^COG_UNSUPPORTED: the JPEG \(libjpeg-turbo\) codec's WebAssembly \(given to setCodecWasm\) cannot load: .*magic word.*setCodecWasm\("jpeg", .*jpegCodec\("jpeg-js"\)/,
+      );
+      const { defaultWasm } = await import("../src/decode/wasm-default.js");
+      const module = await WebAssembly.compile(new Uint8Array((await defaultWasm("jpeg")) as Uint8Array));
+      wasm.setCodecWasm("jpeg", () => module);
+      expect(Buffer.compare(await fresh.decodeJpeg(bytes, block), await jpegCodec("libjpeg-turbo")(bytes, block))).toBe(0);
+      expect(() => wasm.setCodecWasm("jpg" as never, module)).toThrow(/unknown codec "jpg"/);
+    } finally {
       vi.resetModules();
     }
   });

@@ -1,23 +1,17 @@
 import { CogError } from "../errors.js";
+import { nativeInflater } from "../platform/node.js";
+import { limitError, type Inflater } from "./inflate-common.js";
 import type { BlockInfo, Codec } from "./types.js";
 
 /** Where inflate runs: node:zlib (off the event loop), the web `DecompressionStream`, or pako. */
 export type InflateBackend = "node" | "stream" | "pako";
 
-/** What an inflate attempt produced: the bytes, and whether the stream broke (after them). */
-interface Inflated {
-  out: Uint8Array;
-  broken: boolean;
-}
-
-type Inflater = (bytes: Uint8Array, block: BlockInfo, raw: boolean) => Promise<Inflated>;
-
-const IS_NODE = typeof process !== "undefined" && typeof process.versions?.node === "string";
-
 /**
  * Makes a DEFLATE codec (TIFF compression 8 and the legacy 32946: zlib streams) on one backend.
- * The default picks node:zlib in Node, else `DecompressionStream("deflate")`, else pako, each
- * loaded with `import()` only on first use, so a browser bundle never pulls node:zlib.
+ * The default picks node:zlib in the Node build, else `DecompressionStream("deflate")`, else pako
+ * (loaded with `import()` on first use). node:zlib lives behind the Node entry only
+ * (src/platform/node.ts), so browser and worker bundles never see it; asking for `"node"` there
+ * is `COG_UNSUPPORTED`.
  *
  * Measured on the 122 uint8 256×256 DEFLATE tiles of the fixtures and corpus (Node 20, 2 cores,
  * MB/s of decoded output, median of 7): node:zlib `inflate` async ~280 one tile at a time and
@@ -40,7 +34,7 @@ const IS_NODE = typeof process !== "undefined" && typeof process.versions?.node 
  * ```
  */
 export function createDeflateCodec(backend?: InflateBackend): Codec {
-  const pick = backend ?? (IS_NODE ? "node" : typeof DecompressionStream === "function" ? "stream" : "pako");
+  const pick = backend ?? (nativeInflater !== undefined ? "node" : typeof DecompressionStream === "function" ? "stream" : "pako");
   return (bytes, block) => decodeWith(INFLATERS[pick], bytes, block);
 }
 
@@ -73,50 +67,6 @@ async function decodeWith(inflate: Inflater, bytes: Uint8Array, block: BlockInfo
 function hasZlibHeader(b: Uint8Array): boolean {
   return b.length > 2 && (b[0] & 0x0f) === 8 && b[0] >> 4 <= 7 && ((b[0] << 8) | b[1]) % 31 === 0 && (b[1] & 0x20) === 0;
 }
-
-function limitError(block: BlockInfo): CogError {
-  return new CogError("COG_LIMIT", `DEFLATE block inflates to more than the ${block.expectedBytes} bytes expected`, {
-    ...block.context,
-    limit: "expectedBytes",
-  });
-}
-
-/** Blocks up to this many decoded bytes inflate synchronously (a 256×256 float32 tile). */
-const SYNC_INFLATE_BYTES = 256 * 1024;
-
-let nodeZlib: Promise<typeof import("node:zlib") | undefined> | undefined;
-
-const inflateNode: Inflater = async (bytes, block, raw) => {
-  // The magic comments keep web bundlers (webpack 5 errors on Node built-ins) from resolving it.
-  nodeZlib ??= import(/* webpackIgnore: true */ /* @vite-ignore */ "node:zlib").catch(() => undefined);
-  const zlib = await nodeZlib;
-  // A runtime that looks like Node but has no node:zlib: use the web stream, or pako.
-  if (zlib === undefined) return (typeof DecompressionStream === "function" ? inflateStream : inflatePako)(bytes, block, raw);
-  // Z_SYNC_FLUSH: a stream cut short (or missing its Adler-32) returns what it inflated instead
-  // of "unexpected end of file". One output chunk a little larger than the block: the whole
-  // tile inflates in ONE thread-pool job (the default 16 KiB chunks cost a round trip each,
-  // 2.5x slower on 256x256 tiles) and a bomb fails after that first chunk (maxOutputLength).
-  const max = block.expectedBytes;
-  const opts = { maxOutputLength: Math.max(1, max), chunkSize: Math.max(64, max + 64), finishFlush: zlib.constants.Z_SYNC_FLUSH };
-  if (max <= SYNC_INFLATE_BYTES) {
-    // A block this small inflates in well under a millisecond: quicker on this thread than the
-    // ~90 µs round trip to libuv's pool (bench/decode: async reached 0.46x of inflateSync).
-    try {
-      const out = (raw ? zlib.inflateRawSync : zlib.inflateSync)(bytes, opts);
-      return { out: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), broken: false };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw limitError(block);
-      return { out: new Uint8Array(0), broken: true };
-    }
-  }
-  return new Promise((resolve, reject) => {
-    (raw ? zlib.inflateRaw : zlib.inflate)(bytes, opts, (err, out) => {
-      if (err === null) resolve({ out: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), broken: false });
-      else if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") reject(limitError(block));
-      else resolve({ out: new Uint8Array(0), broken: true });
-    });
-  });
-};
 
 const inflateStream: Inflater = async (bytes, block, raw) => {
   const max = block.expectedBytes;
@@ -171,6 +121,13 @@ const inflatePako: Inflater = async (bytes, block, raw) => {
   if (n > max) throw limitError(block);
   const broken = status !== pako.Z_OK && status !== pako.Z_STREAM_END && status !== pako.Z_BUF_ERROR;
   return { out: strm.output.subarray(0, n), broken };
+};
+
+/** node:zlib; a runtime that looks like Node but has none uses the web stream, or pako. */
+const inflateNode: Inflater = async (bytes, block, raw) => {
+  if (nativeInflater === undefined) throw new CogError("COG_UNSUPPORTED", "the node:zlib DEFLATE backend exists only in the Node build of cogread", block.context);
+  const out = await nativeInflater(bytes, block, raw);
+  return out ?? (typeof DecompressionStream === "function" ? inflateStream : inflatePako)(bytes, block, raw);
 };
 
 const INFLATERS: Record<InflateBackend, Inflater> = { node: inflateNode, stream: inflateStream, pako: inflatePako };

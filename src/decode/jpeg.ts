@@ -1,10 +1,13 @@
-import { CogError, type CogErrorContext } from "../errors.js";
+import { CogError, isCogError, type CogErrorContext } from "../errors.js";
+import { instantiateWith, type InstantiateWasm } from "./emscripten.js";
 import { fitBlock } from "./fit-block.js";
+import { codecWasm } from "./wasm.js";
 import type { BlockInfo, Codec } from "./types.js";
 
 /**
  * Which decoder runs: libjpeg-turbo compiled to WASM (default; pixel-exact with GDAL), or
- * pure-JS jpeg-js (about 7x slower, within ±3 DN of GDAL: its IDCT is not libjpeg's).
+ * pure-JS jpeg-js (about 7x slower, within ±3 DN of GDAL: its IDCT is not libjpeg's), only when
+ * chosen with {@link jpegCodec}.
  *
  * @example
  * ```ts
@@ -27,20 +30,24 @@ interface Decoder {
   decode(stream: Uint8Array, frame: JpegFrame, ycbcr: boolean): Uint8Array;
 }
 
-const loaded = new Map<JpegBackend | "auto", Promise<Decoder>>();
+const loaded = new Map<JpegBackend, Promise<Decoder>>();
 
 /**
- * A JPEG codec (TIFF compression 7, TIFF Tech Note 2) on a chosen backend. The default loads
- * libjpeg-turbo (WASM) on first use and falls back to jpeg-js when the WASM cannot load; pass
- * `"jpeg-js"` to force the pure-JS decoder (benchmarks, tests, runtimes without WASM).
+ * A JPEG codec (TIFF compression 7, TIFF Tech Note 2) on a chosen backend: libjpeg-turbo (WASM,
+ * the default, pixel-exact with GDAL) or jpeg-js (pure JS, within ±3 DN). There is no silent
+ * switch between them: when libjpeg-turbo cannot load, decoding is `COG_UNSUPPORTED` saying so
+ * (hand it its WASM with `setCodecWasm("jpeg", …)`, or choose jpeg-js explicitly, as below).
  *
  * @example
  * ```ts
- * const pureJs = jpegCodec("jpeg-js");
+ * const pureJs = jpegCodec("jpeg-js"); // public as `jpegCodec` in cogread (./jpeg-backend.ts)
  * const rgb = await pureJs(tileBytes, block);
  * ```
  */
-export function jpegCodec(backend?: JpegBackend): Codec {
+export function jpegCodec(backend: JpegBackend = "libjpeg-turbo"): Codec {
+  if (backend !== "libjpeg-turbo" && backend !== "jpeg-js") {
+    throw new CogError("COG_USAGE", `jpegCodec: unknown backend ${JSON.stringify(backend)} ("libjpeg-turbo" or "jpeg-js")`);
+  }
   return async (bytes, block) => {
     const ctx = block.context;
     if (block.bitsPerSample !== 8) throw new CogError("COG_UNSUPPORTED", `${block.bitsPerSample}-bit JPEG`, { ...ctx });
@@ -85,28 +92,30 @@ export function jpegCodec(backend?: JpegBackend): Codec {
  */
 export const decodeJpeg: Codec = jpegCodec();
 
-function loadBackend(backend: JpegBackend | undefined): Promise<Decoder> {
-  const key = backend ?? "auto";
-  let p = loaded.get(key);
+function loadBackend(backend: JpegBackend): Promise<Decoder> {
+  let p = loaded.get(backend);
   if (p === undefined) {
-    if (backend === undefined) p = loadBackend("libjpeg-turbo").catch(() => loadBackend("jpeg-js"));
-    else {
-      p = (backend === "jpeg-js" ? loadJpegJs() : loadTurbo()).catch((e: unknown) => {
-        loaded.delete(key);
-        throw new CogError("COG_UNSUPPORTED", `JPEG decoder ${backend} could not load: ${(e as Error).message}`, {}, { cause: e });
-      });
-    }
-    loaded.set(key, p);
+    p = (backend === "jpeg-js" ? loadJpegJs() : loadTurbo()).catch((e: unknown) => {
+      loaded.delete(backend);
+      if (isCogError(e)) throw e;
+      const hint = backend === "jpeg-js" ? "" : `; hand it its WASM with setCodecWasm("jpeg", …) or choose registerCodec(7, () => jpegCodec("jpeg-js"))`;
+      throw new CogError("COG_UNSUPPORTED", `JPEG decoder ${backend} could not load: ${(e as Error).message}${hint}`, {}, { cause: e });
+    });
+    loaded.set(backend, p);
   }
   return p;
 }
 
 async function loadTurbo(): Promise<Decoder> {
-  // @ts-expect-error the package ships no type declarations; its API is JPEGDecoder below.
-  const mod = await import("@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs");
+  const [mod, wasm] = await Promise.all([
+    import("./glue/jpeg.js"), // untyped: its API is JPEGDecoder below
+    codecWasm("jpeg"),
+  ]);
   type Turbo = { getEncodedBuffer(n: number): Uint8Array; decode(): void; getDecodedBuffer(): Uint8ClampedArray };
-  const factory = (mod.default ?? mod) as () => Promise<{ JPEGDecoder: new () => Turbo }>;
-  const turbo = new (await factory()).JPEGDecoder();
+  type Factory = (options: { instantiateWasm: InstantiateWasm }) => Promise<{ JPEGDecoder: new () => Turbo }>;
+  const factory = (mod.default ?? mod) as Factory;
+  const { hook, failed } = instantiateWith(wasm);
+  const turbo = new (await Promise.race([factory({ instantiateWasm: hook }), failed])).JPEGDecoder();
   const decode = (stream: Uint8Array): Uint8Array => {
     turbo.getEncodedBuffer(stream.length).set(stream);
     try {

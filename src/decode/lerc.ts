@@ -1,24 +1,29 @@
 import { CogError } from "../errors.js";
 import { decodeDeflate } from "./deflate.js";
+import { instantiateWith, type InstantiateWasm } from "./emscripten.js";
+import { codecWasm } from "./wasm.js";
 import type { BlockInfo, Codec } from "./types.js";
 import { decodeZstd } from "./zstd.js";
 
-type LercModule = typeof import("lerc");
-type Pixels = import("lerc").PixelTypedArray;
+type LercModule = typeof import("./glue/lerc.js");
+type Pixels = import("./glue/lerc.js").PixelTypedArray;
 
 const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 let lercModule: Promise<LercModule> | undefined;
 
 /**
- * Loads the `lerc` package and its WASM once, on first use. The package finds its own
- * `lerc-wasm.wasm` beside its script: in Node it reads it with `fs.readFileSync` (no fetch),
- * in browsers it fetches `new URL("lerc-wasm.wasm", import.meta.url)`, which bundlers such as
- * Vite and webpack 5 rewrite to the emitted asset. A failed load is not cached.
+ * Loads the `lerc` package and its WASM once, on first use. The module comes from
+ * {@link codecWasm} through emscripten's `instantiateWasm` hook, which the builds patch `lerc`
+ * to pass on (tsup.config.ts), so the glue never looks for `lerc-wasm.wasm` itself. (Run from the
+ * TypeScript sources, unpatched, `lerc` reads its own file with `fs` in Node.) A failed load is
+ * not cached.
  */
 function loadLerc(): Promise<LercModule> {
-  lercModule ??= import("lerc").then(async (lerc) => {
-    await lerc.load();
+  lercModule ??= Promise.all([import("./glue/lerc.js"), codecWasm("lerc")]).then(async ([lerc, module]) => {
+    const load = lerc.load as (options: { instantiateWasm?: InstantiateWasm }) => Promise<void>;
+    const { hook, failed } = instantiateWith(module);
+    await Promise.race([load({ instantiateWasm: hook }), failed]);
     return lerc;
   });
   lercModule.catch(() => {
@@ -53,7 +58,7 @@ export const decodeLerc: Codec = async (bytes, block) => {
   const lerc = await loadLerc();
   const blob = await unwrap(bytes, block);
   const corrupt = (e: unknown) => new CogError("COG_FORMAT", `corrupt LERC blob: ${(e as Error)?.message ?? e}`, block.context, { cause: e });
-  let info: import("lerc").LercHeaderInfo;
+  let info: import("./glue/lerc.js").LercHeaderInfo;
   try {
     info = lerc.getBlobInfo(blob);
   } catch (e) {
@@ -73,7 +78,7 @@ export const decodeLerc: Codec = async (bytes, block) => {
       limit: "expectedBytes",
     });
   }
-  let decoded: import("lerc").LercData;
+  let decoded: import("./glue/lerc.js").LercData;
   try {
     decoded = lerc.decode(blob, { returnInterleaved: true });
   } catch (e) {
@@ -116,7 +121,7 @@ function fillAlpha(values: Uint8Array, mask: Uint8Array | null, samples: number)
 }
 
 /** Invalid pixels: NaN for floats (libtiff), else the band's nodata in the blob or 0 (GDAL). */
-function fillInvalid(values: Pixels, decoded: import("lerc").LercData, samples: number, float: boolean): void {
+function fillInvalid(values: Pixels, decoded: import("./glue/lerc.js").LercData, samples: number, float: boolean): void {
   const masks = decoded.bandMasks ?? (decoded.mask ? [decoded.mask] : []);
   const perBand = masks.length > 1; // one mask per band (depth 1), or one for every value of a pixel
   for (let m = 0; m < masks.length; m++) {

@@ -1,6 +1,7 @@
-import { CogError, type CogErrorContext } from "../errors.js";
+import { CogError, isCogError, type CogErrorContext } from "../errors.js";
 import { fitBlock } from "./fit-block.js";
 import type { BlockInfo, Codec } from "./types.js";
+import { codecWasm } from "./wasm.js";
 
 type WebpDecode = (buffer: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
 
@@ -80,26 +81,13 @@ function dropAlpha(rgba: Uint8Array): Uint8Array {
 
 function loadWebp(): Promise<WebpDecode> {
   loading ??= (async () => {
-    const mod = await import("@jsquash/webp/decode.js");
-    const init = mod.init as (module?: WebAssembly.Module) => Promise<void>;
-    const wasm = await nodeWasm();
-    // In browsers the glue fetches webp_dec.wasm beside itself (bundlers follow its
-    // `new URL(…, import.meta.url)`); Node's fetch cannot read file: URLs, so we pass it in.
-    await init(wasm);
+    const [mod, wasm] = await Promise.all([import("./glue/webp.js"), codecWasm("webp")]);
+    // With a module given, the glue instantiates it and never fetches webp_dec.wasm itself.
+    await (mod.init as (module?: WebAssembly.Module) => Promise<void>)(wasm);
     return mod.default as WebpDecode;
   })().catch((e: unknown) => {
     loading = undefined;
-    throw new CogError("COG_UNSUPPORTED", `the WebP decoder could not load: ${(e as Error).message}`, {}, { cause: e });
+    throw isCogError(e) ? e : new CogError("COG_UNSUPPORTED", `the WebP decoder could not load: ${(e as Error).message}`, {}, { cause: e });
   });
   return loading;
-}
-
-/** The compiled libwebp module read from the package folder, in Node; undefined elsewhere. */
-async function nodeWasm(): Promise<WebAssembly.Module | undefined> {
-  if (typeof process === "undefined" || !process.versions?.node) return undefined;
-  const spec = "@jsquash/webp/codec/dec/webp_dec.wasm";
-  // ESM has import.meta.resolve (Node >= 20.6); the CommonJS build has require.resolve.
-  const where = typeof import.meta.resolve === "function" ? new URL(import.meta.resolve(spec)) : require.resolve(spec);
-  const { readFile } = await import("node:fs/promises");
-  return WebAssembly.compile(await readFile(where));
 }

@@ -1,16 +1,46 @@
 import { CogError } from "../errors.js";
 import type { BlockInfo, Codec } from "./types.js";
+import { codecWasm } from "./wasm.js";
 
 const ZSTD_MAGIC = 0xfd2fb528;
 
-let decoder: Promise<import("zstddec").ZSTDDecoder> | undefined;
+/** What zstddec's libzstd build exports (its own JS wrapper is replaced by the few lines below). */
+interface ZstdExports {
+  memory: WebAssembly.Memory;
+  malloc(size: number): number;
+  free(ptr: number): void;
+  ZSTD_decompress(dst: number, dstCapacity: number, src: number, srcSize: number): number;
+}
 
-/** Instantiates zstddec's WASM once, on first use; a failed load is not cached. */
-function loadDecoder(): Promise<import("zstddec").ZSTDDecoder> {
-  decoder ??= import("zstddec").then(async ({ ZSTDDecoder }) => {
-    const instance = new ZSTDDecoder();
-    await instance.init();
-    return instance;
+type ZstdDecode = (bytes: Uint8Array, capacity: number) => Uint8Array;
+
+let decoder: Promise<ZstdDecode> | undefined;
+
+/**
+ * Instantiates libzstd (zstddec's WASM, from {@link codecWasm}) once, on first use; a failed
+ * load is not cached. Instantiating a compiled `WebAssembly.Module` is what workerd allows.
+ */
+function loadDecoder(): Promise<ZstdDecode> {
+  decoder ??= codecWasm("zstd").then(async (module) => {
+    let heap = new Uint8Array(0);
+    const env = { emscripten_notify_memory_growth: () => (heap = new Uint8Array(exports.memory.buffer)) };
+    const instance = await WebAssembly.instantiate(module, { env });
+    const exports = instance.exports as unknown as ZstdExports;
+    env.emscripten_notify_memory_growth();
+    return (bytes, capacity) => {
+      const src = exports.malloc(bytes.length);
+      const dst = exports.malloc(capacity);
+      try {
+        if (src === 0 || dst === 0) return new Uint8Array(0);
+        heap.set(bytes, src);
+        const n = exports.ZSTD_decompress(dst, capacity, src, bytes.length);
+        // libzstd returns an error as a huge size_t, which wraps to a negative i32 here.
+        return n < 0 || n > capacity ? new Uint8Array(0) : heap.slice(dst, dst + n);
+      } finally {
+        exports.free(src);
+        exports.free(dst);
+      }
+    };
   });
   decoder.catch(() => {
     decoder = undefined;
@@ -19,8 +49,8 @@ function loadDecoder(): Promise<import("zstddec").ZSTDDecoder> {
 }
 
 /**
- * Compression 50000 (ZSTD, RFC 8878), decoded by `zstddec` (libzstd compiled to WASM, the
- * module inlined: no .wasm file to locate). Node 20's zlib has no zstd. On the 45 ZSTD tiles of
+ * Compression 50000 (ZSTD, RFC 8878), decoded by libzstd compiled to WASM (the module zstddec
+ * builds, instantiated here; see {@link codecWasm}). Node 20's zlib has no zstd. On the 45 ZSTD tiles of
  * the fixtures and corpus (Node 20, MB/s of decoded output, copies in and out of WASM memory
  * included, median of 5): zstddec ~700, the pure-JS `fzstd` ~50, and ~2 on 1 KiB tiles, where
  * its per-call set-up dominates. libzstd also rejects more corrupt streams: fzstd decoded most
@@ -29,7 +59,7 @@ function loadDecoder(): Promise<import("zstddec").ZSTDDecoder> {
  * libzstd decodes straight into a buffer of `expectedBytes`, so a bomb cannot allocate more.
  * Before that, the frame and block headers are walked (no decoding): frames that declare more
  * than `expectedBytes`, or whose raw and RLE blocks alone hold more, are `COG_LIMIT`; a malformed
- * frame is `COG_FORMAT`. zstddec reports a libzstd error as empty output: `COG_FORMAT` (corrupt,
+ * frame is `COG_FORMAT`. A libzstd error comes back as empty output: `COG_FORMAT` (corrupt,
  * or too large for a frame that declares no size).
  *
  * @example
@@ -48,7 +78,7 @@ export const decodeZstd: Codec = async (bytes, block) => {
       limit: "expectedBytes",
     });
   }
-  const out = zstd.decode(bytes, block.expectedBytes);
+  const out = zstd(bytes, block.expectedBytes);
   if (out.length === 0 && bytes.length > 0 && declared !== 0) {
     const why = declared === undefined ? ` or larger than the ${block.expectedBytes} bytes expected` : "";
     throw new CogError("COG_FORMAT", `corrupt ZSTD stream${why} (${bytes.length} bytes)`, block.context);

@@ -1,7 +1,5 @@
 import { CogError } from "../errors.js";
-import { FetchSource } from "./fetch.js";
-import { FileSource } from "./file.js";
-import { HttpSource } from "./http.js";
+import { fileSource, httpSource } from "../platform/node.js";
 import { MemorySource } from "./memory.js";
 import { S3Source, gcsHttpsUrl, type S3SourceOptions } from "./s3.js";
 import type { HttpTransportOptions } from "./http-retry.js";
@@ -52,7 +50,8 @@ export interface SourceOptions {
 
 /**
  * Picks a {@link Source} for the input by its scheme: `http(s)://` reads with undici in Node and
- * `fetch` elsewhere; `file://` and plain paths read a local file; bytes read from memory; a
+ * `fetch` elsewhere (always `fetch` in the browser and worker builds); `file://` and plain paths
+ * read a local file (Node build only: elsewhere `COG_UNSUPPORTED`); bytes read from memory; a
  * `Source` object is used as it is.
  *
  * @example
@@ -74,24 +73,19 @@ export function openSource(input: SourceInput, options: SourceOptions = {}): Sou
   const text = input instanceof URL ? input.href : input;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
   if (scheme === "http" || scheme === "https") {
-    return isNode() ? new HttpSource(text, http) : new FetchSource(text, http);
+    return httpSource(text, http);
   }
   if (scheme === "s3") return new S3Source(text, options.s3);
   if (scheme === "gs") {
     const https = gcsHttpsUrl(text);
     const gs = { ...options.http, headers: options.headers };
-    return isNode() ? new HttpSource(https, gs) : new FetchSource(https, gs);
+    return httpSource(https, gs);
   }
-  if (scheme === "file") return new FileSource(decodeURIComponent(new URL(text).pathname), text);
+  if (scheme === "file") return fileSource(decodeURIComponent(new URL(text).pathname), text);
   if (scheme !== undefined) {
     throw new CogError("COG_USAGE", `unsupported URL scheme "${scheme}://" (use a path, file://, http://, https://, s3:// or gs://)`, {
       url: text,
     });
   }
-  return new FileSource(text);
-}
-
-function isNode(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof proc?.versions?.node === "string";
+  return fileSource(text);
 }

@@ -1,4 +1,3 @@
-import { AwsV4Signer } from "aws4fetch";
 import { CogError } from "../errors.js";
 import { FetchSource } from "./fetch.js";
 import { credentialGetter, processEnv, type S3CredentialProvider, type S3Credentials } from "./s3-credentials.js";
@@ -117,6 +116,8 @@ export class S3Source implements Source {
         const acceptEncoding = headers.get("accept-encoding");
         headers.delete("accept-encoding");
         const { accessKeyId, secretAccessKey, sessionToken } = creds;
+        // Loaded on the first signed request only: public buckets and non-S3 readers never pay for it.
+        const { AwsV4Signer } = await import("aws4fetch");
         const signer = new AwsV4Signer({
           method: init.method ?? "GET", url: target, headers, accessKeyId, secretAccessKey, sessionToken,
           service: "s3", region, cache: signingKeys,

@@ -24,6 +24,9 @@ export interface RangeServerOptions {
 
 const BOUNDARY = "range-server-boundary";
 
+/** Content types by extension, so a browser runs the pages, scripts and WASM served here. */
+const TYPES: Record<string, string> = { html: "text/html", js: "text/javascript", wasm: "application/wasm", json: "application/json", tif: "image/tiff", css: "text/css" };
+
 /** A 206 multipart/byteranges answer for `ranges` (inclusive ends, already clamped). */
 function multipart(body: Uint8Array, ranges: Array<[number, number]>): Buffer {
   const chunks: Uint8Array[] = [];
@@ -55,6 +58,8 @@ export async function startRangeServer(files: Record<string, Uint8Array>, option
       return;
     }
     if (etags[req.url ?? ""] !== undefined) res.setHeader("etag", etags[req.url ?? ""]);
+    const type = TYPES[/\.(\w+)$/.exec(req.url ?? "")?.[1] ?? ""];
+    if (type !== undefined) res.setHeader("content-type", type);
     const multi = /^bytes=\d+-\d+(,\d+-\d+)+$/.test(req.headers.range ?? "") ? (options.multiRange ?? "whole") : undefined;
     if (typeof multi === "number") {
       res.writeHead(multi).end();

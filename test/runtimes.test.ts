@@ -1,0 +1,364 @@
+// The packed package in the runtimes users run it in (issue 10): a fresh consumer project bundled
+// with plain esbuild for the browser and run in headless Chromium, the same with Vite, and a
+// Worker run by workerd through miniflare. Each decodes every codec fixture with the same calls
+// as Node (the packed Node build) and must give the same digests. Also the size budget.
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build, type Metafile } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
+import { centreTile, CODEC_FIXTURES, runCases } from "./runtimes/cases.js";
+import { chromiumMissing, launchChromium } from "./runtimes/chromium.js";
+import { makeConsumer, ROOT } from "./runtimes/consumer.js";
+
+const APP = `import * as cogread from "cogread";
+import { runCases } from "./cases.ts";
+globalThis.runCases = (baseUrl) => runCases(cogread, baseUrl);
+globalThis.runCasesInWorkers = async (baseUrl) => {
+  let pool;
+  try {
+    pool = await cogread.createDecodePool({ size: 2 });
+  } catch (e) {
+    return e.code + ": " + e.message;
+  }
+  try {
+    return await runCases(cogread, baseUrl, undefined, { decodePool: pool });
+  } finally {
+    await pool.close();
+  }
+};
+`;
+const PAGE = `<!doctype html><meta charset="utf-8"><title>cogread</title><link rel="icon" href="data:,"><script type="module" src="./app.js"></script>`;
+/** What the size budget measures: a viewer that opens a file and reads a tile. */
+const CORE_APP = `import { COGReader } from "cogread";
+export async function firstTile(url) {
+  const cog = await COGReader.open(url);
+  return cog.getTile(0, 0, 0);
+}
+`;
+const WORKER = `import * as cogread from "cogread";
+import { runCases } from "./cases.ts";
+export default {
+  async fetch(request) {
+    const base = new URL(request.url).searchParams.get("base");
+    return Response.json(await runCases(cogread, base));
+  },
+};
+`;
+/** A Worker bundled without the workerd condition: it must hand the codecs their WASM itself. */
+const WORKER_WEB = `import * as cogread from "cogread";
+import jpeg from "cogread/wasm/jpeg.wasm";
+import webp from "cogread/wasm/webp.wasm";
+import lerc from "cogread/wasm/lerc.wasm";
+import zstd from "cogread/wasm/zstd.wasm";
+import { runCases } from "./cases.ts";
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.searchParams.get("hand") === "1") {
+      for (const [codec, module] of Object.entries({ jpeg, webp, lerc, zstd })) cogread.setCodecWasm(codec, module);
+    }
+    return Response.json(await runCases(cogread, url.searchParams.get("base")));
+  },
+};
+`;
+/**
+ * The core budget of README "Bundle sizes" (open + DEFLATE + getTile, esbuild --minify, gzip -9):
+ * a guard against growth at today's size. Issue 10 asks for 30 KB; README says what stands between.
+ */
+const CORE_BUDGET = 46 * 1024;
+
+type Results = Awaited<ReturnType<typeof runCases>>;
+
+let dir = "";
+let server: RangeServer | undefined;
+let nodeResults: Results = {};
+const files: Record<string, Uint8Array> = {};
+
+beforeAll(async () => {
+  dir = makeConsumer({ "app.js": APP, "core.js": CORE_APP, "worker.js": WORKER, "worker-web.js": WORKER_WEB, "index.html": PAGE });
+  for (const name of CODEC_FIXTURES) files[`/${name}`] = readFileSync(path.join(ROOT, "test/fixtures", name));
+  server = await startRangeServer(files);
+  const nodeBuild = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/index.js")).href);
+  nodeResults = await runCases(nodeBuild, server.url);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** Serves a built page's files from the range server under `/prefix/`. */
+function servePage(outdir: string, prefix: string): string {
+  for (const name of readdirSync(outdir, { recursive: true }) as string[]) {
+    if (!/\.(js|html|wasm|css)$/.test(name)) continue;
+    files[`/${prefix}/${name.split(path.sep).join("/")}`] = readFileSync(path.join(outdir, name));
+  }
+  return `${server!.url}/${prefix}/index.html`;
+}
+
+/** Opens `url` in headless Chromium and runs the cases there (fixtures from the same server). */
+async function inChromium(url: string): Promise<{ results: Results; inWorkers: Results | string; errors: string[] }> {
+  const { context, close } = await launchChromium();
+  const errors: string[] = [];
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    await page.goto(url);
+    await page.waitForFunction(() => typeof (globalThis as { runCases?: unknown }).runCases === "function");
+    type Page = { runCases(b: string): Promise<Results>; runCasesInWorkers(b: string): Promise<Results | string> };
+    const results = await page.evaluate((base) => (globalThis as unknown as Page).runCases(base), server!.url);
+    const inWorkers = await page.evaluate((base) => (globalThis as unknown as Page).runCasesInWorkers(base), server!.url);
+    return { results, inWorkers, errors };
+  } finally {
+    await close();
+  }
+}
+
+function gz(outdir: string, outputs: Iterable<string>): number {
+  let n = 0;
+  for (const o of outputs) n += gzipSync(readFileSync(path.join(outdir, "..", o)), { level: 9 }).length;
+  return n;
+}
+
+/** Outputs reached from `start` through static imports. */
+function staticClosure(meta: Metafile, start: string[]): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...start];
+  while (todo.length > 0) {
+    const o = todo.pop()!;
+    if (seen.has(o)) continue;
+    seen.add(o);
+    for (const i of meta.outputs[o]?.imports ?? []) if (i.kind === "import-statement" && !i.external) todo.push(i.path);
+  }
+  return seen;
+}
+
+/**
+ * Bundles `entry` as wrangler does (no splitting, .wasm imports kept as modules), runs it in
+ * workerd and answers each of `requests` (path and query) with `read`.
+ */
+async function inWorkerd<T>(entry: string, conditions: string[], requests: string[], read: (res: Response) => Promise<T>): Promise<T[]> {
+  const outdir = path.join(dir, "workerd-out", entry.replace(/\W/g, "_"));
+  const result = await build({
+    absWorkingDir: dir, entryPoints: { worker: entry }, bundle: true, format: "esm", platform: "neutral",
+    conditions, mainFields: ["browser", "module", "main"], loader: { ".wasm": "copy" }, outdir, logLevel: "silent", write: true,
+  });
+  expect(result.errors).toEqual([]);
+  const wasm = readdirSync(outdir).filter((f) => f.endsWith(".wasm"));
+  expect(wasm).toHaveLength(4);
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare({
+    modulesRoot: outdir,
+    modules: [
+      { type: "ESModule", path: path.join(outdir, "worker.js") },
+      ...wasm.map((f) => ({ type: "CompiledWasm" as const, path: path.join(outdir, f) })),
+    ],
+    compatibilityDate: "2026-04-01",
+    compatibilityFlags: ["nodejs_compat"],
+  });
+  try {
+    const answers: T[] = [];
+    for (const request of requests) {
+      const res = await mf.dispatchFetch(`http://worker.test${request}`, { signal: AbortSignal.timeout(60_000) });
+      answers.push(await read(res as unknown as Response));
+    }
+    return answers;
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/** `?base=` for the test Workers: where the fixtures are served. */
+const base = () => `base=${encodeURIComponent(server!.url)}`;
+
+async function json(res: Response): Promise<unknown> {
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+describe("runtimes: the packed package", () => {
+  it("each codec's .wasm is exported for setCodecWasm (cogread/wasm/<codec>.wasm)", () => {
+    const require = createRequire(path.join(dir, "package.json"));
+    for (const codec of ["jpeg", "webp", "lerc", "zstd"]) {
+      const file = require.resolve(`cogread/wasm/${codec}.wasm`);
+      expect(WebAssembly.validate(readFileSync(file)), codec).toBe(true);
+    }
+  });
+
+  it("Node (packed ESM build) decodes every codec fixture", () => {
+    for (const name of CODEC_FIXTURES) {
+      expect(nodeResults[name]?.getTile, name).toMatch(/^\d+x\d+x\d+ /);
+      for (const [call, digest] of Object.entries(nodeResults[name])) expect(digest, `${name} ${call}`).not.toMatch(/^ERROR/);
+    }
+  });
+
+  it("Node CommonJS (require of the packed package): the same digests as ESM", async () => {
+    const cjs = createRequire(path.join(dir, "package.json"))("cogread") as typeof import("../src/index.js");
+    expect(await runCases(cjs, server!.url)).toEqual(nodeResults);
+  }, 60_000);
+
+  describe("browser, bundled with plain esbuild", () => {
+    let outdir = "";
+    let built = false;
+
+    it("esbuild --bundle --platform=browser --format=esm --splitting: no errors, no warnings", async () => {
+      outdir = path.join(dir, "esbuild-out");
+      const result = await build({
+        absWorkingDir: dir, entryPoints: ["app.js"], bundle: true, platform: "browser", format: "esm", splitting: true,
+        minify: true, outdir, logLevel: "silent", write: true,
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.warnings.map((w) => w.text)).toEqual([]);
+      built = true;
+      const text = readdirSync(outdir).filter((f) => f.endsWith(".js")).map((f) => readFileSync(path.join(outdir, f), "utf8")).join("\n");
+      expect(text).not.toMatch(/(import\(|from |require\()\s*["'](node:)?(fs|fs\/promises|zlib|worker_threads|undici|module|os|stream)["']/);
+    }, 60_000);
+
+    it.skipIf(chromiumMissing() !== undefined)("in headless Chromium: every codec, the same digests as Node", async () => {
+      expect(built, "the esbuild test above must pass first").toBe(true);
+      files[`/esbuild/index.html`] = readFileSync(path.join(dir, "index.html"));
+      const { results, inWorkers, errors } = await inChromium(servePage(outdir, "esbuild"));
+      expect(results).toEqual(nodeResults);
+      // esbuild does not bundle `new Worker(new URL(…))`: the pool says so instead of hanging.
+      expect(inWorkers).toMatch(/^COG_UNSUPPORTED: decode worker did not start/);
+      expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    }, 90_000);
+
+    it(`size budget: core (open + DEFLATE + getTile) under ${CORE_BUDGET / 1024} KB gzipped; each codec chunk with its WASM`, async () => {
+      // A viewer that only opens a file and reads tiles, bundled on its own (one entry: a second
+      // entry would move shared code into chunks and blur what this one loads).
+      const sizeDir = path.join(dir, "size-out");
+      const result = await build({
+        absWorkingDir: dir, entryPoints: ["core.js"], bundle: true, platform: "browser", format: "esm", splitting: true,
+        minify: true, outdir: sizeDir, metafile: true, logLevel: "silent", write: true,
+      });
+      const m = result.metafile;
+      const outputs = Object.keys(m.outputs).filter((o) => o.endsWith(".js"));
+      const having = (re: RegExp) => outputs.filter((o) => Object.keys(m.outputs[o].inputs).some((i) => re.test(i)));
+      const entry = outputs.filter((o) => m.outputs[o].entryPoint === "core.js");
+      // The core: what the page loads before its first tile of a DEFLATE file.
+      const core = staticClosure(m, [...entry, ...having(/dist\/web\/decode\/deflate\.js$/)]);
+      const sizes: Record<string, number> = { core: gz(sizeDir, core) };
+      const codec = (name: string) => new RegExp(`dist/web/decode/(${name}|glue/${name}|wasm/${name})\\.js$`);
+      const lazy: Record<string, RegExp> = {
+        jpeg: codec("jpeg"),
+        webp: codec("webp"),
+        lerc: codec("lerc"),
+        zstd: codec("zstd"),
+        lzw: codec("lzw"),
+        packbits: codec("packbits"),
+        "pako (DEFLATE without DecompressionStream)": /pako\/dist\//,
+        "jpeg-js (only when chosen)": /jpeg-js\//,
+        "proj4 (CRS other than 4326/3857)": /proj4\/lib\//,
+        "read()/tile() (resampling, warping)": /dist\/web\/raster\/(read-bounds|map-tile)\.js$/,
+      };
+      for (const [name, re] of Object.entries(lazy)) {
+        const own = [...staticClosure(m, having(re))].filter((o) => !core.has(o));
+        expect(own.length, `no chunk found for ${name}`).toBeGreaterThan(0);
+        sizes[name] = gz(sizeDir, own);
+      }
+      console.log(`gzipped sizes (bytes, esbuild --minify, gzip -9): ${JSON.stringify(sizes)}`);
+      expect(sizes.core).toBeLessThan(CORE_BUDGET);
+    });
+  });
+
+  it.skipIf(chromiumMissing() !== undefined)("examples/browser (OpenLayers) bundled with esbuild, in headless Chromium: the COG's tiles drawn, no error", async () => {
+    const outdir = path.join(dir, "example-browser-out");
+    const result = await build({
+      absWorkingDir: dir, entryPoints: ["example-browser/main.js"], bundle: true, platform: "browser", format: "esm", splitting: true,
+      minify: true, outdir, logLevel: "silent", write: true,
+    });
+    expect(result.errors).toEqual([]);
+    files["/example/index.html"] = Buffer.from(
+      `<!doctype html><link rel="icon" href="data:,"><link rel="stylesheet" href="./main.css"><style>html,body,#map{margin:0;width:100%;height:100%}</style><div id="map"></div><script type="module" src="./main.js"></script>`,
+    );
+    const page = servePage(outdir, "example");
+    const { context, close } = await launchChromium();
+    try {
+      const tab = await context.newPage();
+      tab.setDefaultTimeout(30_000);
+      const errors: string[] = [];
+      tab.on("pageerror", (e) => errors.push(String(e)));
+      await tab.goto(`${page}#url=${encodeURIComponent(`${server!.url}/uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif`)}`);
+      await tab.waitForFunction(() => (globalThis as { cogreadExample?: { rendered?: boolean } }).cogreadExample?.rendered === true);
+      const status = await tab.evaluate(() => (globalThis as unknown as { cogreadExample: { loaded: number; errors: string[] } }).cogreadExample);
+      expect(status.errors).toEqual([]);
+      expect(status.loaded).toBeGreaterThan(0);
+      // The middle of the map shows the image: an opaque, non-black pixel.
+      const [r, g, b, a] = await tab.evaluate(() => {
+        const canvas = document.querySelector("canvas")!;
+        return Array.from(canvas.getContext("2d")!.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data);
+      });
+      expect(a).toBe(255);
+      expect(r + g + b).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 90_000);
+
+  describe("browser, built with Vite (default settings)", () => {
+    it.skipIf(chromiumMissing() !== undefined)("vite build, in headless Chromium: every codec, the same digests as Node, also decoding on Web Workers", async () => {
+      const { build: viteBuild } = await import("vite");
+      const outDir = path.join(dir, "vite-out");
+      await viteBuild({ root: dir, base: "./", configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
+      const { results, inWorkers, errors } = await inChromium(servePage(outDir, "vite"));
+      expect(results).toEqual(nodeResults);
+      // Vite bundles the decode worker: createDecodePool decodes on Web Workers, same pixels.
+      expect(inWorkers).toEqual(nodeResults);
+      expect(errors).toEqual([]);
+    }, 120_000);
+  });
+
+  describe("workerd (miniflare), bundled as wrangler does", () => {
+    it("the workerd build: every codec, the same digests as Node, WASM as .wasm module imports", async () => {
+      // What wrangler does: conditions workerd/worker/browser, .wasm imports as CompiledWasm modules.
+      const [results] = await inWorkerd("worker.js", ["workerd", "worker", "browser"], [`/?${base()}`], json);
+      expect(results).toEqual(nodeResults);
+    }, 90_000);
+
+    it("the browser build in workerd: COG_UNSUPPORTED with the remedy, then setCodecWasm(codec, module) gives Node's digests", async () => {
+      const [before, after] = (await inWorkerd("worker-web.js", ["browser"], [`/?${base()}&hand=0`, `/?${base()}&hand=1`], json)) as Results[];
+      expect(before["uint8_1band_zstd_block256_ovr2.tif"].getTile).toMatch(
+        /^ERROR COG_UNSUPPORTED: the ZSTD codec's WebAssembly \(built in\) cannot load: .*disallowed.*use the `workerd` export condition/,
+      );
+      expect(before["uint8_3band_webp_lossless_block256_ovr1.tif"].getTile).toMatch(/^ERROR COG_UNSUPPORTED: .*WebP/);
+      expect(before["uint8_1band_deflate_block256_ovr2.tif"]).toEqual(nodeResults["uint8_1band_deflate_block256_ovr2.tif"]);
+      expect(after).toEqual(nodeResults);
+    }, 90_000);
+
+    it("examples/worker serves map tiles as PNGs with Node's pixels", async () => {
+      const names = ["uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif", "uint8_3band_jpeg_ycbcr_block256_ovr2.tif", "uint8_1band_lerc_block256_ovr2.tif"];
+      const nodeBuild = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/index.js")).href);
+      const { toRgba } = (await import(pathToFileURL(path.join(ROOT, "examples/worker/src/rgba.js")).href)) as { toRgba(r: unknown): Uint8Array };
+      const requests: string[] = [];
+      const expected: Buffer[] = [];
+      for (const name of names) {
+        const cog = await nodeBuild.COGReader.open(`${server!.url}/${name}`);
+        const [x, y, z] = centreTile(cog)!;
+        expected.push(Buffer.from(toRgba(await cog.tile(x, y, z))));
+        requests.push(`/tiles/${z}/${x}/${y}.png?url=${encodeURIComponent(`${server!.url}/${name}`)}`);
+        await cog.close();
+      }
+      requests.push(`/tiles/0/0/0.png?url=${encodeURIComponent(`${server!.url}/float32_1band_lerc_zstd_block256_ovr1.tif`)}`, "/nothing");
+      const answers = await inWorkerd("example-worker/index.js", ["workerd", "worker", "browser"], requests, async (res) => ({
+        status: res.status, type: res.headers.get("content-type"), body: Buffer.from(await res.arrayBuffer()),
+      }));
+      const { default: sharp } = await import("sharp");
+      for (const [i, name] of names.entries()) {
+        expect(answers[i].status, name).toBe(200);
+        expect(answers[i].type, name).toBe("image/png");
+        const { data, info } = await sharp(answers[i].body).raw().toBuffer({ resolveWithObject: true });
+        expect(info.channels, name).toBe(4);
+        expect(data.equals(expected[i]), name).toBe(true);
+      }
+      expect(answers[3].status).toBe(415); // float32: the example renders 8-bit files only
+      expect(answers[4].status).toBe(404);
+    }, 90_000);
+  });
+});

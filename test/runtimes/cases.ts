@@ -1,0 +1,97 @@
+// The calls every runtime test makes on every codec fixture, in Node, in Chromium and in workerd,
+// reduced to digests that must be equal everywhere. Bundled as it is into the browser page and
+// the Worker, so it imports nothing: the cogread module is passed in.
+import type * as Cogread from "../../src/index.js";
+
+/** One fixture per codec case of issue 10 (names describe the files; see test/fixtures/README.md). */
+export const CODEC_FIXTURES = [
+  "uint8_1band_none_block256_ovr1.tif",
+  "uint8_1band_deflate_block256_ovr2.tif",
+  "float32_1band_deflate_block256_predictor3_nodata-9999_ovr2.tif",
+  "uint8_1band_lzw_block256_ovr2.tif",
+  "uint8_3band_jpeg_ycbcr_block256_ovr2.tif",
+  "uint8_1band_jpeg_block256_ovr2.tif",
+  "uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif",
+  "uint8_3band_webp_lossless_block256_ovr1.tif",
+  "uint8_1band_zstd_block256_ovr2.tif",
+  "uint8_1band_lerc_block256_ovr2.tif",
+  "float32_1band_lerc_zstd_block256_ovr1.tif",
+  "float32_1band_lerc_deflate_block256_ovr1.tif",
+  "uint8_1band_packbits_block256_ovr1.tif",
+];
+
+/** What each call gave: `WxHxB dtype hash` of data and mask, or `ERROR <code>: <message>`. */
+export type CaseDigests = Record<string, string>;
+
+/** FNV-1a (32-bit) over bytes: enough to tell pixels apart, and the same in every runtime. */
+function fnv(bytes: Uint8Array, h = 0x811c9dc5): number {
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+  return h;
+}
+
+function digest(r: { width: number; height: number; bands: number; dtype: string; data: ArrayBufferView; mask?: Uint8Array }): string {
+  const data = new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+  const mask = r.mask ? fnv(r.mask).toString(16) : "-";
+  return `${r.width}x${r.height}x${r.bands} ${r.dtype} ${fnv(data).toString(16)} mask ${mask}`;
+}
+
+async function attempt(call: () => Promise<string>): Promise<string> {
+  try {
+    return await call();
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    return `ERROR ${err.code ?? "untyped"}: ${String(err.message ?? e).slice(0, 300)}`;
+  }
+}
+
+/** Web Mercator tile of a lon/lat at zoom z. */
+export function tileOf(lon: number, lat: number, z: number): [number, number] {
+  const n = 2 ** z;
+  const rad = (lat * Math.PI) / 180;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  return [Math.min(n - 1, Math.max(0, x)), Math.min(n - 1, Math.max(0, y))];
+}
+
+/** The map tile at the centre of the image at its maxzoom, when it has a known CRS. */
+export function centreTile(cog: { geographicBounds?: readonly number[]; maxzoom?: number }): [number, number, number] | undefined {
+  const geo = cog.geographicBounds;
+  const z = cog.maxzoom;
+  if (!geo || z === undefined) return undefined;
+  return [...tileOf((geo[0] + geo[2]) / 2, (geo[1] + geo[3]) / 2, z), z];
+}
+
+/**
+ * Opens `${baseUrl}/${name}` for each fixture and digests open, getTile(0, 0, 0), getTile of the
+ * last overview, read (bilinear, 50×40 over the image bounds) and the map tile at the centre
+ * at maxzoom.
+ */
+export async function runCases(
+  cogread: typeof Cogread,
+  baseUrl: string,
+  names: readonly string[] = CODEC_FIXTURES,
+  options: Cogread.OpenOptions = {},
+): Promise<Record<string, CaseDigests>> {
+  const out: Record<string, CaseDigests> = {};
+  for (const name of names) {
+    const result: CaseDigests = {};
+    out[name] = result;
+    let cog: Cogread.COGReader;
+    try {
+      cog = await cogread.COGReader.open(`${baseUrl}/${name}`, { headerCache: false, ...options });
+    } catch (e) {
+      result.open = await attempt(() => Promise.reject(e));
+      continue;
+    }
+    result.open = `${cog.width}x${cog.height} ${cog.ifds.length} levels ${cog.profile.dtype}`;
+    result.getTile = await attempt(async () => digest(await cog.getTile(0, 0, 0)));
+    const last = cog.ifds.length - 1;
+    result.getTileOverview = await attempt(async () => digest(await cog.getTile(0, 0, last)));
+    const bounds = cog.bounds;
+    if (bounds) result.read = await attempt(async () => digest(await cog.read(bounds, { width: 50, height: 40 }, { resampling: "bilinear" })));
+    const xyz = centreTile(cog);
+    if (xyz) result.tile = await attempt(async () => digest(await cog.tile(...xyz)));
+    await cog.close();
+  }
+  return out;
+}
