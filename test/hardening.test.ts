@@ -3,6 +3,7 @@ import { COGReader, registerCodec } from "../src/index.js";
 import { buildTiff, type BuildTag } from "./helpers/tiff-builder.js";
 import { RecordingSource } from "./helpers/recording-source.js";
 import { catchCogError } from "./helpers/local-server.js";
+import { pointTransform } from "../src/raster/projection.js";
 
 /** A single-tile uint8 TIFF of `size`² pixels and `bands` bands, compressed with `compression`, with `extra` tags. */
 function tiff(opts: { size?: number; tile?: number; bands?: number; compression?: number; extra?: BuildTag[] } = {}): Uint8Array {
@@ -115,7 +116,16 @@ describe("the default tile limit", () => {
 });
 
 describe("inputs that have no meaning are refused, typed", () => {
-  it("point() with a non-finite coordinate is COG_USAGE; a point proj4 cannot place is outside", async () => {
+  it("pointTransform gives NaN (outside every image) for points proj4 cannot take, instead of its TypeError", async () => {
+    const toMercator = await pointTransform("EPSG:4326", "EPSG:3857");
+    expect(toMercator(Infinity, 0)).toEqual([NaN, NaN]);
+    expect(toMercator(0, NaN)).toEqual([NaN, NaN]);
+    const [x, y] = toMercator(10, 50);
+    expect(x).toBeCloseTo(1113194.9, 1);
+    expect(y).toBeGreaterThan(6e6);
+  });
+
+  it("point() with a non-finite coordinate is COG_USAGE; outside points are COG_TILE_OUTSIDE", async () => {
     const cog = await COGReader.open(tiff({ extra: [
       { tag: 33550, type: 12, values: [0.1, 0.1, 0] },
       { tag: 33922, type: 12, values: [0, 0, 0, 10, 50, 0] },

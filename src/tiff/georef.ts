@@ -64,7 +64,8 @@ export function readGeoreference(
       const gcp = { col: ties[i], row: ties[i + 1], x: ties[i + 3], y: ties[i + 4], z: ties[i + 5] };
       if ([gcp.col, gcp.row, gcp.x, gcp.y, gcp.z].every(Number.isFinite)) gcps.push(gcp);
     }
-    if (gcps.length * 6 < ties.length - (ties.length % 6)) warnings.push(`${ties.length / 6 - gcps.length} tie points with non-finite values ignored`);
+    const dropped = Math.floor(ties.length / 6) - gcps.length;
+    if (dropped > 0) warnings.push(`${dropped} tie points with non-finite values ignored`);
     return { gcps };
   }
   if (transform !== undefined && !usableTransform(transform, image)) {
