@@ -141,26 +141,15 @@ function nearest(src: Raster, level: PixelWindow, rx: Request, ry: Request, dst:
   }
   const [sData, dData] = [src.data as unknown as number[], dst.data as unknown as number[]];
   const [sPixels, dPixels] = [src.width * src.height, dst.width * dst.height];
-  // Index tables first (source and output pixel of each output sample), then one pass per band
-  // over them: the band loop outermost keeps reads and writes within one plane at a time.
-  const n = rx.outSize * ry.outSize;
-  const [from, to] = [new Int32Array(n), new Int32Array(n)];
-  for (let j = 0, k = 0; j < ry.outSize; j++) {
+  for (let j = 0; j < ry.outSize; j++) {
     const row = Math.trunc(Math.min(Math.max(0, (j + 0.5) * incY + ry.df + 1e-10), level.height - 1)) + level.y;
     need(src, cols[0], row, cols[rx.outSize - 1] + 1, row + 1);
-    for (let i = 0; i < rx.outSize; i++, k++) {
-      [from[k], to[k]] = [row * src.width + cols[i], (ry.out + j) * dst.width + rx.out + i];
-      dst.mask![to[k]] = src.mask ? src.mask[from[k]] : 255;
-    }
-  }
-  for (let b = 0; b < src.bands; b++) {
-    const [sBase, dBase] = [b * sPixels, b * dPixels];
-    if (comps === 1) {
-      for (let k = 0; k < n; k++) dData[dBase + to[k]] = sData[sBase + from[k]];
-      continue;
-    }
-    for (let k = 0; k < n; k++) {
-      for (let c = 0; c < comps; c++) dData[(dBase + to[k]) * comps + c] = sData[(sBase + from[k]) * comps + c];
+    for (let i = 0; i < rx.outSize; i++) {
+      const [s, d] = [row * src.width + cols[i], (ry.out + j) * dst.width + rx.out + i];
+      for (let b = 0; b < src.bands; b++) {
+        for (let c = 0; c < comps; c++) dData[(b * dPixels + d) * comps + c] = sData[(b * sPixels + s) * comps + c];
+      }
+      dst.mask![d] = src.mask ? src.mask[s] : 255;
     }
   }
 }
