@@ -71,6 +71,17 @@ export function mosaic(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<st
     const cy1 = Math.min(oy + image.tileHeight, win.y + win.height, image.height);
     if (cx1 <= cx0 || cy1 <= cy0) continue;
     const span = (cx1 - cx0) * comps;
+    if (cx1 - cx0 === tile.width && cx1 - cx0 === win.width) {
+      // Whole rows on both sides: each band is one block copy.
+      const [srcRow, dstRow, rows] = [(cy0 - oy) * tile.width, (cy0 - win.y) * win.width, cy1 - cy0];
+      for (let b = 0; b < image.bands; b++) {
+        const src = (b * tile.width * tile.height + srcRow) * comps;
+        (data as Uint8Array).set((tile.data as Uint8Array).subarray(src, src + rows * span), (b * pixels + dstRow) * comps);
+      }
+      if (tile.mask) mask.set(tile.mask.subarray(srcRow, srcRow + rows * tile.width), dstRow);
+      else mask.fill(255, dstRow, dstRow + rows * tile.width);
+      continue;
+    }
     for (let y = cy0; y < cy1; y++) {
       const srcRow = (y - oy) * tile.width + (cx0 - ox);
       const dstRow = (y - win.y) * win.width + (cx0 - win.x);

@@ -83,8 +83,11 @@ export async function readBounds(
   if (method !== "nearest" && level.photometric === "palette") {
     throw new CogError("COG_UNSUPPORTED", `${method} resampling of palette indices would invent colours: use nearest`, { url: ctx.url });
   }
-  const need = resampleWindow(win, shape, method);
+  const need = resampleWindow(win, shape, method, level);
   const src = await ctx.readWindow(need, z, { signal: opts.signal });
+  // Nearest picking exactly as many pixels as it reads picks each once, in order: the window is
+  // the answer (readWindow's raster is ours, not the tile cache's).
+  if (method === "nearest" && need.width === shape.width && need.height === shape.height) return opts.bands ? selectBands(src, opts.bands, ctx.url) : src;
   const out = resample(src, { x: win.x - need.x, y: win.y - need.y, width: win.width, height: win.height }, shape, {
     method,
     fill: opts.fillValue ?? ctx.nodata ?? 0,

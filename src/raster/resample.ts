@@ -1,6 +1,6 @@
 import { CogError } from "../errors.js";
 import { allocateFilled, componentsOf } from "../decode/samples.js";
-import { convolve, FILTERS, type Axis, type KernelArgs, type KernelOut } from "./kernels.js";
+import { Convolution, FILTERS, type Axis, type ChunkView, type KernelArgs, type KernelOut } from "./kernels.js";
 import { average, mode } from "./kernels-area.js";
 import type { PixelWindow } from "./mosaic.js";
 import type { Raster } from "./raster.js";
@@ -52,23 +52,68 @@ export interface ResampleOptions {
 }
 
 /**
- * The integer window (in `srcWindow`'s coordinates) that {@link resample} may read for this
- * request: the covering window plus the kernel's reach, GDAL's chunk slack and its edge
- * corrections. Read it boundless and pass the level's position as `levelBounds`.
+ * The integer window (in `srcWindow`'s coordinates) that {@link resample} reads for this request.
+ * Given the level's size (`srcWindow` then in level pixels), it is exactly the pixels GDAL reads:
+ * for `nearest` the pixels picked, for the kernels their chunks (the window, the kernel's reach
+ * and GDAL's slack), clipped to the level. Without it, a window wide enough for any level. Read
+ * it boundless and pass the level's position as `levelBounds`.
  *
  * @example
  * ```ts
- * const need = resampleWindow({ x: 10.3, y: 5.7, width: 72.4, height: 60.1 }, { width: 24, height: 20 }, "cubic");
+ * const win = { x: 10.3, y: 5.7, width: 72.4, height: 60.1 };
+ * const need = resampleWindow(win, { width: 24, height: 20 }, "cubic", cog.ifds[1]);
  * const src = await cog.readWindow(need, 1);
  * ```
  */
-export function resampleWindow(srcWindow: FractionalWindow, out: { width: number; height: number }, method: Resampling): PixelWindow {
+export function resampleWindow(srcWindow: FractionalWindow, out: { width: number; height: number }, method: Resampling, level?: { width: number; height: number }): PixelWindow {
+  const axes = level && requestAxes(srcWindow, out, method, level);
+  if (axes) {
+    const [rx, ry] = axes;
+    if (method === "nearest") {
+      const [cols, rows] = [nearestIndex(rx, level!.width, "x"), nearestIndex(ry, level!.height, "y")];
+      return { x: cols[0], y: rows[0], width: cols[cols.length - 1] + 1 - cols[0], height: rows[rows.length - 1] + 1 - rows[0] };
+    }
+    const radius = method === "bilinear" || method === "cubic" ? FILTERS[method].radius : 0;
+    const factor = Math.max(Math.trunc(0.5 + rx.dfSize / rx.outSize) || 1, Math.trunc(0.5 + ry.dfSize / ry.outSize) || 1);
+    const x = axis(rx, 0, rx.outSize, radius * factor, level!.width);
+    const y = axis(ry, 0, ry.outSize, radius * factor, level!.height);
+    return { x: x.chunk0 + x.base, y: y.chunk0 + y.base, width: x.chunkN, height: y.chunkN };
+  }
   const radius = method === "bilinear" || method === "cubic" ? FILTERS[method].radius : 0;
   const ratio = Math.max(1, Math.ceil(srcWindow.width / out.width), Math.ceil(srcWindow.height / out.height));
   const margin = (radius + 1) * (ratio + 1) + 3;
   const x = Math.floor(srcWindow.x) - margin;
   const y = Math.floor(srcWindow.y) - margin;
   return { x, y, width: Math.ceil(srcWindow.x + srcWindow.width) + margin - x, height: Math.ceil(srcWindow.y + srcWindow.height) + margin - y };
+}
+
+/**
+ * What GDAL reads of the level on each axis for a window in level pixels (nearest first snaps it
+ * to whole pixels, as gdal_translate does), or null when it reads nothing.
+ */
+function requestAxes(win: FractionalWindow, out: { width: number; height: number }, method: Resampling, level: { width: number; height: number }): [Request, Request] | null {
+  let [x, y, w, h] = [win.x, win.y, win.width, win.height];
+  if (method === "nearest") {
+    [x, y, w, h] = [Math.floor(x + 0.001), Math.floor(y + 0.001), Math.floor(w + 0.5), Math.floor(h + 0.5)];
+    if (w <= 0 || h <= 0) throw new CogError("COG_USAGE", `nearest window ${JSON.stringify(win)} rounds to no whole pixel (GDAL refuses it too)`);
+  }
+  const rx = vrtAxis(x, w, out.width, level.width);
+  const ry = vrtAxis(y, h, out.height, level.height);
+  return rx === null || ry === null ? null : [rx, ry];
+}
+
+/**
+ * GDALRasterBand::IRasterIO's nearest pick on one axis: pixel centres + 1e-10, clamped to the
+ * level. GDAL accumulates the x coordinate (`dfSrcX += dfSrcXInc`) but multiplies for y, and the
+ * two round differently, so the axis says which.
+ */
+function nearestIndex(r: Request, extent: number, axis: "x" | "y"): Int32Array {
+  const inc = r.dfSize / r.outSize;
+  const index = new Int32Array(r.outSize);
+  const clamp = (v: number) => Math.trunc(Math.min(Math.max(0, v), extent - 1));
+  if (axis === "x") for (let i = 0, v = 0.5 * inc + r.df + 1e-10; i < r.outSize; i++, v += inc) index[i] = clamp(v);
+  else for (let i = 0; i < r.outSize; i++) index[i] = clamp((i + 0.5) * inc + r.df + 1e-10);
+  return index;
 }
 
 /**
@@ -109,14 +154,9 @@ export function resample(src: Raster, srcWindow: FractionalWindow, out: { width:
   const data = allocateFilled(src.dtype, pixels * src.bands * componentsOf(src.dtype), fill);
   const result: Raster = { width: out.width, height: out.height, bands: src.bands, dtype: src.dtype, data, mask: new Uint8Array(pixels) };
   if (src.nodata !== undefined) result.nodata = src.nodata;
-  let [x, y, w, h] = [srcWindow.x - level.x, srcWindow.y - level.y, srcWindow.width, srcWindow.height];
-  if (opts.method === "nearest") {
-    [x, y, w, h] = [Math.floor(x + 0.001), Math.floor(y + 0.001), Math.floor(w + 0.5), Math.floor(h + 0.5)];
-    if (w <= 0 || h <= 0) throw new CogError("COG_USAGE", `nearest window ${JSON.stringify(srcWindow)} rounds to no whole pixel (GDAL refuses it too)`);
-  }
-  const rx = vrtAxis(x, w, out.width, level.width);
-  const ry = vrtAxis(y, h, out.height, level.height);
-  if (rx === null || ry === null) return result;
+  const axes = requestAxes({ ...srcWindow, x: srcWindow.x - level.x, y: srcWindow.y - level.y }, out, opts.method, level);
+  if (axes === null) return result;
+  const [rx, ry] = axes;
   if (opts.method === "nearest") nearest(src, level, rx, ry, result);
   else if (componentsOf(src.dtype) !== 1 || typeof src.data[0] === "bigint") {
     throw new CogError("COG_UNSUPPORTED", `${opts.method} resampling of ${src.dtype} data is not supported (use nearest)`);
@@ -131,27 +171,42 @@ function need(src: Raster, x0: number, y0: number, x1: number, y1: number): void
   }
 }
 
-/** GDALRasterBand::IRasterIO's nearest path: centres + 1e-10, x accumulated, clamped to the level. */
+/**
+ * GDALRasterBand::IRasterIO's nearest path ({@link nearestIndex}). The source column of every output column and the source row of every output row are computed
+ * once; then each band is copied row by row (a plain copy where the columns are consecutive).
+ */
 function nearest(src: Raster, level: PixelWindow, rx: Request, ry: Request, dst: Raster): void {
   const comps = componentsOf(src.dtype);
-  const [incX, incY] = [rx.dfSize / rx.outSize, ry.dfSize / ry.outSize];
-  const cols = new Int32Array(rx.outSize);
-  for (let i = 0, x = 0.5 * incX + rx.df + 1e-10; i < rx.outSize; i++, x += incX) {
-    cols[i] = Math.trunc(Math.min(Math.max(0, x), level.width - 1)) + level.x;
-  }
-  const [sData, dData] = [src.data as unknown as number[], dst.data as unknown as number[]];
-  const [sPixels, dPixels] = [src.width * src.height, dst.width * dst.height];
-  for (let j = 0; j < ry.outSize; j++) {
-    const row = Math.trunc(Math.min(Math.max(0, (j + 0.5) * incY + ry.df + 1e-10), level.height - 1)) + level.y;
-    need(src, cols[0], row, cols[rx.outSize - 1] + 1, row + 1);
-    for (let i = 0; i < rx.outSize; i++) {
-      const [s, d] = [row * src.width + cols[i], (ry.out + j) * dst.width + rx.out + i];
-      for (let b = 0; b < src.bands; b++) {
-        for (let c = 0; c < comps; c++) dData[(b * dPixels + d) * comps + c] = sData[(b * sPixels + s) * comps + c];
-      }
-      dst.mask![d] = src.mask ? src.mask[s] : 255;
+  const [W, H] = [rx.outSize, ry.outSize];
+  const [cols, rows] = [nearestIndex(rx, level.width, "x"), nearestIndex(ry, level.height, "y")];
+  for (let i = 0; i < W; i++) cols[i] += level.x;
+  for (let j = 0; j < H; j++) rows[j] += level.y;
+  need(src, cols[0], rows[0], cols[W - 1] + 1, rows[H - 1] + 1);
+  const consecutive = cols[W - 1] - cols[0] === W - 1;
+  // Complex samples have `comps` numbers per pixel: gather them through sample offsets.
+  const samples = comps === 1 ? cols : Int32Array.from({ length: W * comps }, (_, k) => cols[Math.trunc(k / comps)] * comps + (k % comps));
+  const [sPlane, dPlane] = [src.width * src.height * comps, dst.width * dst.height * comps];
+  for (let b = 0; b < src.bands; b++) {
+    const s = src.data.subarray(b * sPlane, (b + 1) * sPlane);
+    const d = dst.data.subarray(b * dPlane, (b + 1) * dPlane);
+    for (let j = 0; j < H; j++) {
+      const [from, to] = [rows[j] * src.width * comps, ((ry.out + j) * dst.width + rx.out) * comps];
+      if (consecutive) (d as Uint8Array).set((s as Uint8Array).subarray(from + samples[0], from + samples[0] + W * comps), to);
+      else gather(s as unknown as number[], d as unknown as number[], from, to, samples);
     }
   }
+  const mask = dst.mask!;
+  for (let j = 0; j < H; j++) {
+    const [from, to] = [rows[j] * src.width, (ry.out + j) * dst.width + rx.out];
+    if (!src.mask) mask.fill(255, to, to + W);
+    else if (consecutive) mask.set(src.mask.subarray(from + cols[0], from + cols[0] + W), to);
+    else gather(src.mask as unknown as number[], mask as unknown as number[], from, to, cols);
+  }
+}
+
+/** `d[to + k] = s[from + cols[k]]` for every k: one output row of one band. */
+function gather(s: number[], d: number[], from: number, to: number, cols: Int32Array): void {
+  for (let k = 0; k < cols.length; k++) d[to + k] = s[from + cols[k]];
 }
 
 /**
@@ -178,28 +233,35 @@ function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Request, op
     const y = axis(ry, by, Math.min(blockH, ry.outSize - by), radius * fy, level.height);
     for (let bx = 0; bx < rx.outSize; bx += blockW) {
       const x = axis(rx, bx, Math.min(blockW, rx.outSize - bx), radius * fx, level.width);
-      const [x0, y0] = [x.chunk0 + x.base, y.chunk0 + y.base];
-      need(src, x0 + level.x, y0 + level.y, x0 + x.chunkN + level.x, y0 + y.chunkN + level.y);
-      const mask = chunkOf(src.mask, src.width, x0 + level.x, y0 + level.y, x.chunkN, y.chunkN);
-      const empty = mask !== null && mask.every((v) => v === 0);
-      const opaque = mask === null || mask.every((v) => v === mask[0]);
+      const [x0, y0] = [x.chunk0 + x.base + level.x, y.chunk0 + y.base + level.y];
+      need(src, x0, y0, x0 + x.chunkN, y0 + y.chunkN);
+      const mask = src.mask ? chunkOf(src.mask, src.width, y0 * src.width + x0, x.chunkN, y.chunkN, new Float64Array(x.chunkN * y.chunkN)) : null;
+      // An all-invalid chunk leaves its block as allocated: fill, mask 0.
+      if (mask !== null && uniform(mask) && mask[0] === 0) continue;
+      const opaque = mask === null || uniform(mask);
+      const kernel = opts.method === "bilinear" || opts.method === "cubic" ? new Convolution(x, y, opts.method, { dtype: src.dtype, nodata, fill: opts.fill }) : null;
+      // Byte and UInt16 chunks are read in place; float32 work needs its own rounded copy.
+      const copy = kernel === null || work === "float32" ? new Float64Array(x.chunkN * y.chunkN) : null;
+      const [sPlane, dPlane] = [src.width * src.height, dst.width * dst.height];
+      const at = (ry.out + by) * dst.width + rx.out + bx;
       for (let b = 0; b < src.bands; b++) {
-        let block: KernelOut;
-        if (empty) block = { values: new Float64Array(x.dstN * y.dstN).fill(opts.fill), valid: new Uint8Array(x.dstN * y.dstN) };
-        else {
-          const band = src.data.subarray(b * src.width * src.height) as ArrayLike<number>;
-          const values = chunkOf(band, src.width, x0 + level.x, y0 + level.y, x.chunkN, y.chunkN)!;
-          if (work === "float32") values.forEach((v, k) => (values[k] = Math.fround(v)));
-          // GDAL's nodata mask is per band: a pixel nodata in this band only is left out of this
-          // band only (the raster's mask says "valid in any band").
-          const bandMask = nodata !== undefined && mask !== null && src.bands > 1 ? perBandMask(mask, values, nodata) : mask;
-          const bandOpaque = bandMask === null || bandMask.every((v) => v === bandMask[0]);
-          const args = { chunk: values, mask: bandOpaque && bandMask === mask ? (opaque ? null : mask) : bandOpaque && bandMask?.[0] ? null : bandMask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
-          if (opts.method === "average") block = average(args);
-          else if (opts.method === "mode") block = mode(args, { byteSource: src.dtype === "uint8" });
-          else block = convolve(args, opts.method);
+        let view: ChunkView = { plane: src.data as unknown as ArrayLike<number>, offset: b * sPlane + y0 * src.width + x0, stride: src.width };
+        if (copy) {
+          chunkOf(view.plane, view.stride, view.offset, x.chunkN, y.chunkN, copy);
+          if (work === "float32") for (let k = 0; k < copy.length; k++) copy[k] = Math.fround(copy[k]);
+          view = { plane: copy, offset: 0, stride: x.chunkN };
         }
-        write(dst, b, rx.out + bx, ry.out + by, x.dstN, block);
+        // GDAL's nodata mask is per band: a pixel nodata in this band only is left out of this
+        // band only (the raster's mask says "valid in any band").
+        const bandMask = nodata !== undefined && mask !== null && src.bands > 1 ? perBandMask(mask, view, x.chunkN, nodata) : mask;
+        const bandOpaque = bandMask === null || uniform(bandMask);
+        const kernelMask = bandOpaque && bandMask === mask ? (opaque ? null : mask) : bandOpaque && bandMask?.[0] ? null : bandMask;
+        if (kernel) {
+          kernel.run(view, kernelMask, { data: dst.data as unknown as number[], offset: b * dPlane + at, stride: dst.width, mask: dst.mask!, maskOffset: at, nanNodata: Number.isNaN(dst.nodata) });
+          continue;
+        }
+        const args = { chunk: copy!, mask: kernelMask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
+        write(dst, b, rx.out + bx, ry.out + by, x.dstN, opts.method === "average" ? average(args) : mode(args, { byteSource: src.dtype === "uint8" }));
       }
     }
   }
@@ -220,30 +282,38 @@ function axis(r: Request, dst0: number, count: number, margin: number, extent: n
 }
 
 /** The mask AND "this band's value is not nodata" (NaN matches NaN). */
-function perBandMask(mask: ArrayLike<number>, values: ArrayLike<number>, nodata: number): Float64Array {
+function perBandMask(mask: ArrayLike<number>, view: ChunkView, width: number, nodata: number): Float64Array {
   const out = new Float64Array(mask.length);
   const nan = Number.isNaN(nodata);
   for (let k = 0; k < out.length; k++) {
-    const v = values[k];
+    const v = view.plane[view.offset + Math.trunc(k / width) * view.stride + (k % width)];
     out[k] = mask[k] && !(nan ? Number.isNaN(v) : v === nodata) ? mask[k] : 0;
   }
   return out;
 }
 
-/** A w × h block of a row-major plane of width `stride` (null for a missing mask). */
-function chunkOf<T extends ArrayLike<number>>(plane: T | undefined, stride: number, x0: number, y0: number, w: number, h: number): Float64Array | null {
-  if (plane === undefined) return null;
-  const out = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = plane[(y0 + y) * stride + x0 + x];
-  return out;
+/** Whether every entry equals the first. */
+function uniform(a: ArrayLike<number>): boolean {
+  for (let k = 1; k < a.length; k++) if (a[k] !== a[0]) return false;
+  return true;
+}
+
+/** Copies a w × h block starting at `offset` of a row-major plane of width `stride` into `into`. */
+function chunkOf(plane: ArrayLike<number>, stride: number, offset: number, w: number, h: number, into: Float64Array): Float64Array {
+  for (let y = 0; y < h; y++) for (let x = 0, from = offset + y * stride, to = y * w; x < w; x++) into[to + x] = plane[from + x];
+  return into;
 }
 
 function write(dst: Raster, b: number, x0: number, y0: number, w: number, block: KernelOut): void {
   const data = dst.data as unknown as number[];
+  const mask = dst.mask!;
   const nanNodata = Number.isNaN(dst.nodata);
-  for (let k = 0; k < block.values.length; k++) {
-    const d = (y0 + Math.trunc(k / w)) * dst.width + x0 + (k % w);
-    data[b * dst.width * dst.height + d] = block.values[k];
-    if (block.valid[k] && !(nanNodata && Number.isNaN(block.values[k]))) dst.mask![d] = 255;
+  const plane = b * dst.width * dst.height;
+  for (let j = 0, k = 0; k < block.values.length; j++) {
+    for (let i = 0, d = (y0 + j) * dst.width + x0; i < w; i++, k++, d++) {
+      const v = block.values[k];
+      data[plane + d] = v;
+      if (block.valid[k] && !(nanNodata && v !== v)) mask[d] = 255;
+    }
   }
 }
