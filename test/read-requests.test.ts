@@ -45,6 +45,31 @@ describe("read and tile request costs", () => {
     expect(source.reads.slice(1)).toEqual([[t.offset, t.length]]);
   });
 
+  it("a nearest read of exactly one tile's pixels costs that tile's read and no neighbour's", async () => {
+    const { cog, source } = await open(SAMPLE);
+    const gt = cog.geoTransform!;
+    const tiles = await tileRanges(cog, 0);
+    // Pixels 256..512 x 256..512: tile (1, 1) exactly, at the level's own resolution.
+    const bounds: [number, number, number, number] = [gt[0] + 256 * gt[1], gt[3] + 512 * gt[5], gt[0] + 512 * gt[1], gt[3] + 256 * gt[5]];
+    const r = await cog.read(bounds, { width: 256, height: 256 });
+    const t = tiles.get("1,1")!;
+    expect(source.reads.slice(1)).toEqual([[t.offset, t.length]]);
+    const direct = await cog.readWindow({ x: 256, y: 256, width: 256, height: 256 }, 0);
+    expect(r.data).toEqual(direct.data); // the read is a copy of the window
+    expect(r.mask).toEqual(direct.mask);
+  });
+
+  it("a bilinear read reads the one-pixel ring its kernel's chunk reaches, as GDAL does", async () => {
+    const { cog, source } = await open(SAMPLE);
+    const gt = cog.geoTransform!;
+    const tiles = await tileRanges(cog, 0);
+    const bounds: [number, number, number, number] = [gt[0] + 300 * gt[1], gt[3] + 120 * gt[5], gt[0] + 400 * gt[1], gt[3] + 20 * gt[5]];
+    await cog.read(bounds, { width: 100, height: 100 }, { resampling: "bilinear" });
+    // Pixels 299..401 x 19..121 all lie in tile (1, 0).
+    const t = tiles.get("1,0")!;
+    expect(source.reads.slice(1)).toEqual([[t.offset, t.length]]);
+  });
+
   it("a read an overview can serve never touches full-resolution tiles", async () => {
     const { cog, source } = await open(SAMPLE);
     const level2 = await tileRanges(cog, 2);

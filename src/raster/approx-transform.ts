@@ -1,5 +1,6 @@
 /**
- * Fills `outX`/`outY` with the transform of the points `i + 0.5` (i = 0…n-1) of one output row,
+ * Fills `outX`/`outY` with the transform of the points `i + offset` (i = 0…n-1; offset 0.5, the
+ * pixel centres, unless given) of one output row,
  * the way GDAL's approximate transformer does (GDALApproxTransformInternal, the default of
  * gdalwarp with `-et 0.125`): the first, middle and last points are transformed exactly; when
  * the middle one lies within `maxError` (|dx| + |dy|) of the straight line between the ends, every
@@ -18,9 +19,10 @@ export function approxRow(
   maxError: number,
   outX: Float64Array,
   outY: Float64Array,
+  offset = 0.5,
 ): void {
   const at = (i: number): boolean => {
-    const p = exact(i + 0.5);
+    const p = exact(i + offset);
     outX[i] = p ? p[0] : Number.NaN;
     outY[i] = p ? p[1] : Number.NaN;
     return p !== undefined && Number.isFinite(p[0]) && Number.isFinite(p[1]);

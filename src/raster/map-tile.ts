@@ -8,12 +8,14 @@ import type { ImageInfo } from "../tiff/image.js";
 import type { PixelWindow } from "./mosaic.js";
 import type { PointTransform } from "./projection.js";
 import type { Raster } from "./raster.js";
+import { allocateFilled } from "../decode/samples.js";
 import { approxRow } from "./approx-transform.js";
-import { warp } from "./reproject.js";
+import { selectBands } from "./select-bands.js";
+import { WARP_METHODS, warpKernel, type WarpMethod } from "./warp-kernels.js";
+import { WARP_RADIUS, warpWindow } from "./warp-window.js";
 
 /** gdalwarp's default error threshold of its approximate transformer, in source pixels. */
 const APPROX_ERROR = 0.125;
-import { selectBands } from "./select-bands.js";
 
 /**
  * Options of `cog.tile(x, y, z, options)`.
@@ -26,8 +28,11 @@ import { selectBands } from "./select-bands.js";
 export interface MapTileOptions {
   /** Output size in pixels (default 256). */
   tileSize?: number;
-  /** `nearest` (default) or `bilinear`, as gdalwarp `-r near` / `-r bilinear`. */
-  resampling?: "nearest" | "bilinear";
+  /**
+   * gdalwarp's `-r`: `nearest` (default, GDAL's `near`), `bilinear`, `cubic`, `cubicspline`,
+   * `lanczos`, `average`, `rms`, `mode`, `min`, `max`, `med`, `q1` or `q3`.
+   */
+  resampling?: WarpMethod;
   /**
    * Level choice (aiocogeo's `AUTO`, `LOWER`, `UPPER`, a percentage, or `GDAL`). Default `UPPER`:
    * the most reduced level still at least as fine as the tile, which is what gdalwarp reads.
@@ -69,6 +74,10 @@ export interface MapTileContext {
 export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
   const size = opts.tileSize ?? 256;
   if (!Number.isSafeInteger(size) || size <= 0) throw new CogError("COG_USAGE", `tileSize must be a positive integer, got ${size}`, { url: ctx.url });
+  const method = opts.resampling ?? "nearest";
+  if (!WARP_METHODS.includes(method)) {
+    throw new CogError("COG_USAGE", `unknown resampling ${JSON.stringify(method)}: one of ${WARP_METHODS.join(", ")}`, { url: ctx.url });
+  }
   checkRasterSize({ width: size, height: size, bands: ctx.levels[0].bands, dtype: ctx.levels[0].dtype }, ctx.limits, "maxWindowBytes", "map tile", { url: ctx.url, x, y, z });
   const tb = tileBounds(x, y, z, size);
   const mb = ctx.mercatorBounds;
@@ -108,25 +117,50 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
   }
   if (!(maxc > minc && maxr > minr)) throw new CogError("COG_TILE_OUTSIDE", `map tile ${z}/${x}/${y} does not project into the image`, { url: ctx.url, x, y, z });
   const footprint: [number, number, number, number] = [gx0 + minc * gxres, gy0 + maxr * gyres, gx0 + maxc * gxres, gy0 + minr * gyres];
-  const level = chooseOverview(ctx.levels, { bounds: footprint, width: size, height: size, transform: ctx.transform, strategy: opts.overviewStrategy ?? "UPPER", resampling: opts.resampling });
+  const level = chooseOverview(ctx.levels, { bounds: footprint, width: size, height: size, transform: ctx.transform, strategy: opts.overviewStrategy ?? "UPPER", resampling: method });
   const info = ctx.levels[level];
   const sx = info.width / ctx.levels[0].width;
   const sy = info.height / ctx.levels[0].height;
-  const x0 = Math.max(0, Math.floor(minc * sx) - 1);
-  const y0 = Math.max(0, Math.floor(minr * sy) - 1);
-  const x1 = Math.min(info.width, Math.ceil(maxc * sx) + 1);
-  const y1 = Math.min(info.height, Math.ceil(maxr * sy) + 1);
-  if (x1 <= x0 || y1 <= y0) throw new CogError("COG_TILE_OUTSIDE", `map tile ${z}/${x}/${y} does not overlap the image`, { url: ctx.url, x, y, z });
-  const src = await ctx.readWindow({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, level, { signal: opts.signal });
-  const toSource = (col: number, row: number): [number, number] | undefined => {
-    const k = Math.floor(row) * size + Math.floor(col);
-    return Number.isFinite(px[k]) && Number.isFinite(py[k]) ? [px[k] * sx, py[k] * sy] : undefined;
+  // The level pixel under a destination position (col, row), transformed exactly.
+  const exact = (col: number, row: number): [number, number] | undefined => {
+    const [ix, iy] = ctx.fromMercator(tb[0] + col * res, tb[3] - row * res);
+    return Number.isFinite(ix) && Number.isFinite(iy) ? [((ix - gx0) / gxres) * sx, ((iy - gy0) / gyres) * sy] : undefined;
   };
-  const out = warp(src, { x: x0, y: y0 }, { width: size, height: size }, toSource, {
-    method: opts.resampling ?? "nearest",
-    fill: opts.fillValue ?? ctx.nodata ?? 0,
-    levelWidth: info.width,
-    levelHeight: info.height,
-  });
-  return opts.bands ? selectBands(out, opts.bands, ctx.url) : out;
+  const win = warpWindow(exact, { width: size, height: size }, info, WARP_RADIUS[method] ?? 0);
+  if (win === null) throw new CogError("COG_TILE_OUTSIDE", `map tile ${z}/${x}/${y} does not overlap the image`, { url: ctx.url, x, y, z });
+  const src = await ctx.readWindow({ x: win.x, y: win.y, width: win.width, height: win.height }, level, { signal: opts.signal });
+  // Pixel centres in the window's pixels.
+  for (let k = 0; k < px.length; k++) [px[k], py[k]] = [px[k] * sx - win.x, py[k] * sy - win.y];
+  const fill = opts.fillValue ?? ctx.nodata ?? 0;
+  const dst: Raster = { width: size, height: size, bands: src.bands, dtype: src.dtype, data: allocateFilled(src.dtype, size * size * src.bands, fill), mask: new Uint8Array(size * size) };
+  if (src.nodata !== undefined) dst.nodata = src.nodata;
+  const corners = WARP_RADIUS[method] === undefined && method !== "nearest" ? footprints(ctx, tb, res, size, { sx, sy, x: win.x, y: win.y }) : undefined;
+  warpKernel({ src, dst, xs: px, ys: py, corners, xScale: win.xScale, yScale: win.yScale, method });
+  return opts.bands ? selectBands(dst, opts.bands, ctx.url) : dst;
+}
+
+/**
+ * The area methods' footprints: each destination pixel's top-left corner (col, row) and
+ * bottom-right corner (col + 1, row + 1) in window pixels, transformed row by row through the
+ * approximate transformer as GWKAverageOrMode does.
+ */
+function footprints(ctx: MapTileContext, tb: [number, number, number, number], res: number, size: number, to: { sx: number; sy: number; x: number; y: number }) {
+  const [gx0, gxres, , gy0, , gyres] = ctx.transform;
+  const n = size * size;
+  const out = { x0: new Float64Array(n), y0: new Float64Array(n), x1: new Float64Array(n), y1: new Float64Array(n) };
+  const rowX = new Float64Array(size);
+  const rowY = new Float64Array(size);
+  for (const [ox, oy, xs, ys] of [[0, 0, out.x0, out.y0], [1, 1, out.x1, out.y1]] as const) {
+    for (let row = 0; row < size; row++) {
+      const my = tb[3] - (row + oy) * res;
+      const exact = (col: number): [number, number] | undefined => {
+        const [ix, iy] = ctx.fromMercator(tb[0] + col * res, my);
+        return Number.isFinite(ix) && Number.isFinite(iy) ? [((ix - gx0) / gxres) * to.sx - to.x, ((iy - gy0) / gyres) * to.sy - to.y] : undefined;
+      };
+      approxRow(exact, size, APPROX_ERROR, rowX, rowY, ox);
+      xs.set(rowX, row * size);
+      ys.set(rowY, row * size);
+    }
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import type { GeoTransform } from "../tiff/georef.js";
 import type { ImageInfo } from "../tiff/image.js";
 import type { PixelWindow } from "./mosaic.js";
 import type { Raster } from "./raster.js";
-import { resample, resampleWindow, type Resampling } from "./resample.js";
+import { RESAMPLINGS, resample, resampleWindow, type Resampling } from "./resample.js";
 import { selectBands } from "./select-bands.js";
 
 /**
@@ -70,6 +70,9 @@ export async function readBounds(
     throw new CogError("COG_USAGE", `shape must be positive integers, got ${shape.width}x${shape.height}`, { url: ctx.url });
   }
   const method = opts.resampling ?? "nearest";
+  if (!RESAMPLINGS.includes(method)) {
+    throw new CogError("COG_USAGE", `unknown resampling ${JSON.stringify(method)} for read(): one of ${RESAMPLINGS.join(", ")}`, { url: ctx.url });
+  }
   const z = opts.overviewLevel ?? chooseOverview(ctx.levels, { bounds, width: shape.width, height: shape.height, transform: gt, strategy: opts.overviewStrategy, resampling: method });
   const level = ctx.levels[z];
   if (level === undefined) throw new CogError("COG_USAGE", `overviewLevel ${z} does not exist (0–${ctx.levels.length - 1})`, { url: ctx.url });
@@ -92,6 +95,13 @@ export async function readBounds(
     method,
     fill: opts.fillValue ?? ctx.nodata ?? 0,
     levelBounds: { x: -need.x, y: -need.y, width: level.width, height: level.height },
+    alphaBand: alphaBandOf(level),
   });
   return opts.bands ? selectBands(out, opts.bands, ctx.url) : out;
+}
+
+/** The 0-based index of the level's alpha band (an ExtraSamples entry of 1 or 2), if any. */
+function alphaBandOf(level: ImageInfo): number | undefined {
+  const k = level.extraSamples.findIndex((e) => e === 1 || e === 2);
+  return k < 0 ? undefined : level.bands - level.extraSamples.length + k;
 }

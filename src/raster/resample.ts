@@ -16,6 +16,9 @@ import { vrtAxis, type Request } from "./vrt-axis.js";
  */
 export type Resampling = "nearest" | "bilinear" | "cubic" | "average" | "mode";
 
+/** Every {@link Resampling} method. */
+export const RESAMPLINGS: readonly Resampling[] = ["nearest", "bilinear", "cubic", "average", "mode"];
+
 /**
  * A window in pixel coordinates whose edges may fall anywhere (pixel `k` covers `[k, k + 1)`).
  *
@@ -49,6 +52,12 @@ export interface ResampleOptions {
    * the level's edge: kernels are cut there and output beyond it is `fill`. Default: all of `src`.
    */
   levelBounds?: PixelWindow;
+  /**
+   * The 0-based index of an alpha band (ExtraSamples), if any. As in GDAL, the alpha band is
+   * resampled as plain data (all of it valid), the other bands leave out pixels whose alpha is 0,
+   * and the output's mask is the resampled alpha.
+   */
+  alphaBand?: number;
 }
 
 /**
@@ -145,6 +154,7 @@ function nearestIndex(r: Request, extent: number, axis: "x" | "y"): Int32Array {
  * ```
  */
 export function resample(src: Raster, srcWindow: FractionalWindow, out: { width: number; height: number }, opts: ResampleOptions): Raster {
+  if (!RESAMPLINGS.includes(opts.method)) throw new CogError("COG_USAGE", `unknown resampling ${JSON.stringify(opts.method)}: one of ${RESAMPLINGS.join(", ")}`);
   if (![out.width, out.height].every((v) => Number.isInteger(v) && v > 0) || !(srcWindow.width > 0 && srcWindow.height > 0)) {
     throw new CogError("COG_USAGE", `resample needs a positive window and an integer output size, got ${JSON.stringify({ srcWindow, out })}`);
   }
@@ -160,7 +170,8 @@ export function resample(src: Raster, srcWindow: FractionalWindow, out: { width:
   if (opts.method === "nearest") nearest(src, level, rx, ry, result);
   else if (componentsOf(src.dtype) !== 1 || typeof src.data[0] === "bigint") {
     throw new CogError("COG_UNSUPPORTED", `${opts.method} resampling of ${src.dtype} data is not supported (use nearest)`);
-  } else resampled(src, level, rx, ry, { method: opts.method, fill }, result);
+  } else resampled(src, level, rx, ry, { method: opts.method, fill, alphaBand: opts.alphaBand }, result);
+  if (opts.alphaBand !== undefined && opts.method !== "nearest") alphaAsMask(result, opts.alphaBand);
   return result;
 }
 
@@ -214,7 +225,7 @@ function gather(s: number[], d: number[], from: number, to: number, cols: Int32A
  * stays under 1 Mpixel, read each chunk with a margin of radius × round(ratio) pixels (clipped to
  * the level), skip it if its mask is all 0, drop the mask if all valid, run the kernel.
  */
-function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Request, opts: { method: Exclude<Resampling, "nearest">; fill: number }, dst: Raster): void {
+function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Request, opts: { method: Exclude<Resampling, "nearest">; fill: number; alphaBand?: number }, dst: Raster): void {
   const radius = opts.method === "bilinear" || opts.method === "cubic" ? FILTERS[opts.method].radius : 0;
   const [ratioX, ratioY] = [rx.dfSize / rx.outSize, ry.dfSize / ry.outSize];
   let [blockW, blockH] = [rx.outSize, ry.outSize];
@@ -245,6 +256,14 @@ function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Request, op
       const [sPlane, dPlane] = [src.width * src.height, dst.width * dst.height];
       const at = (ry.out + by) * dst.width + rx.out + bx;
       for (let b = 0; b < src.bands; b++) {
+        const runBand = (kernelMask: ArrayLike<number> | null) => {
+          if (kernel) {
+            kernel.run(view, kernelMask, { data: dst.data as unknown as number[], offset: b * dPlane + at, stride: dst.width, mask: dst.mask!, maskOffset: at, nanNodata: Number.isNaN(dst.nodata) });
+            return;
+          }
+          const args = { chunk: view.plane as Float64Array, mask: kernelMask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
+          write(dst, b, rx.out + bx, ry.out + by, x.dstN, opts.method === "average" ? average(args) : mode(args, { byteSource: src.dtype === "uint8" }));
+        };
         let view: ChunkView = { plane: src.data as unknown as ArrayLike<number>, offset: b * sPlane + y0 * src.width + x0, stride: src.width };
         if (copy) {
           chunkOf(view.plane, view.stride, view.offset, x.chunkN, y.chunkN, copy);
@@ -253,18 +272,25 @@ function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Request, op
         }
         // GDAL's nodata mask is per band: a pixel nodata in this band only is left out of this
         // band only (the raster's mask says "valid in any band").
-        const bandMask = nodata !== undefined && mask !== null && src.bands > 1 ? perBandMask(mask, view, x.chunkN, nodata) : mask;
-        const bandOpaque = bandMask === null || uniform(bandMask);
-        const kernelMask = bandOpaque && bandMask === mask ? (opaque ? null : mask) : bandOpaque && bandMask?.[0] ? null : bandMask;
-        if (kernel) {
-          kernel.run(view, kernelMask, { data: dst.data as unknown as number[], offset: b * dPlane + at, stride: dst.width, mask: dst.mask!, maskOffset: at, nanNodata: Number.isNaN(dst.nodata) });
+        // An alpha band is data: all of it valid, whatever the dataset mask (its own alpha) says.
+        if (b === opts.alphaBand) {
+          runBand(null);
           continue;
         }
-        const args = { chunk: copy!, mask: kernelMask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
-        write(dst, b, rx.out + bx, ry.out + by, x.dstN, opts.method === "average" ? average(args) : mode(args, { byteSource: src.dtype === "uint8" }));
+        const bandMask = nodata !== undefined && mask !== null && src.bands > 1 ? perBandMask(mask, view, x.chunkN, nodata) : mask;
+        const bandOpaque = bandMask === null || uniform(bandMask);
+        runBand(bandOpaque && bandMask === mask ? (opaque ? null : mask) : bandOpaque && bandMask?.[0] ? null : bandMask);
       }
     }
   }
+}
+
+/** GDAL's mask of a dataset with an alpha band is the alpha itself (16-bit alpha scaled to 0–255). */
+function alphaAsMask(dst: Raster, alphaBand: number): void {
+  const pixels = dst.width * dst.height;
+  const alpha = dst.data.subarray(alphaBand * pixels, (alphaBand + 1) * pixels) as ArrayLike<number>;
+  const shift = dst.dtype === "uint16" ? 8 : 0;
+  for (let k = 0; k < pixels; k++) if (dst.mask![k]) dst.mask![k] = Math.min(255, alpha[k] >> shift);
 }
 
 /**
