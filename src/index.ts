@@ -31,6 +31,7 @@ export type { DecodePool } from "./decode/worker-pool.js";
 export type { PixelWindow } from "./raster/mosaic.js";
 export type { ReadBoundsOptions } from "./raster/read-bounds.js";
 export type { MapTileOptions } from "./raster/map-tile.js";
+export type { WarpMethod } from "./raster/warp-kernels.js";
 export type { Resampling } from "./raster/resample.js";
 export type { OverviewStrategy } from "./locate/overview.js";
 export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-mercator.js";

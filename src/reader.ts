@@ -70,13 +70,15 @@ export class COGReader extends COGReaderCore {
 
   /**
    * The XYZ map tile (x, y, z) of the WebMercatorQuad grid (EPSG:3857), rio-tiler style: images
-   * in other CRSs are reprojected with proj4, like gdalwarp. A tile that misses the image is
+   * in other CRSs are reprojected with proj4, like gdalwarp, with any of gdalwarp's resampling
+   * methods but `sum` (`opts.resampling`, default `nearest`). A tile that misses the image is
    * `COG_TILE_OUTSIDE`; a CRS without a proj4 definition is `COG_UNSUPPORTED` (register one
-   * with `proj4.defs`).
+   * with `proj4.defs`); an unknown method is `COG_USAGE`.
    *
    * @example
    * ```ts
    * const t = await cog.tile(4402, 2686, 13);
+   * const smooth = await cog.tile(4402, 2686, 13, { resampling: "lanczos" });
    * ```
    */
   async tile(x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {

@@ -8,11 +8,11 @@ import type { ImageInfo } from "../tiff/image.js";
 import type { PixelWindow } from "./mosaic.js";
 import type { PointTransform } from "./projection.js";
 import type { Raster } from "./raster.js";
-import { allocateFilled } from "../decode/samples.js";
+import { allocateFilled, componentsOf } from "../decode/samples.js";
 import { approxRow } from "./approx-transform.js";
 import { selectBands } from "./select-bands.js";
 import { WARP_METHODS, warpKernel, type WarpMethod } from "./warp-kernels.js";
-import { WARP_RADIUS, warpWindow } from "./warp-window.js";
+import { WARP_RADIUS, warpChunks, type ExactTransform, type WarpChunk } from "./warp-window.js";
 
 /** gdalwarp's default error threshold of its approximate transformer, in source pixels. */
 const APPROX_ERROR = 0.125;
@@ -126,41 +126,71 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
     const [ix, iy] = ctx.fromMercator(tb[0] + col * res, tb[3] - row * res);
     return Number.isFinite(ix) && Number.isFinite(iy) ? [((ix - gx0) / gxres) * sx, ((iy - gy0) / gyres) * sy] : undefined;
   };
-  const win = warpWindow(exact, { width: size, height: size }, info, WARP_RADIUS[method] ?? 0);
-  if (win === null) throw new CogError("COG_TILE_OUTSIDE", `map tile ${z}/${x}/${y} does not overlap the image`, { url: ctx.url, x, y, z });
-  const src = await ctx.readWindow({ x: win.x, y: win.y, width: win.width, height: win.height }, level, { signal: opts.signal });
-  // Pixel centres in the window's pixels.
-  for (let k = 0; k < px.length; k++) [px[k], py[k]] = [px[k] * sx - win.x, py[k] * sy - win.y];
+  const chunks = warpChunks(exact, { width: size, height: size }, info, WARP_RADIUS[method] ?? 0);
+  if (chunks.length === 0) throw new CogError("COG_TILE_OUTSIDE", `map tile ${z}/${x}/${y} does not overlap the image`, { url: ctx.url, x, y, z });
+  if (method !== "nearest" && (componentsOf(info.dtype) !== 1 || info.dtype === "int64" || info.dtype === "uint64")) {
+    throw new CogError("COG_UNSUPPORTED", `${method} resampling of ${info.dtype} data is not supported (use nearest)`, { url: ctx.url, x, y, z });
+  }
+  if (method !== "nearest" && info.photometric === "palette") {
+    throw new CogError("COG_UNSUPPORTED", `${method} resampling of palette indices would invent colours: use nearest`, { url: ctx.url, x, y, z });
+  }
+  // One read covers every chunk's source window.
+  const win = { x: Math.min(...chunks.map((c) => c.x)), y: Math.min(...chunks.map((c) => c.y)), width: 0, height: 0 };
+  win.width = Math.max(...chunks.map((c) => c.x + c.width)) - win.x;
+  win.height = Math.max(...chunks.map((c) => c.y + c.height)) - win.y;
+  const src = await ctx.readWindow(win, level, { signal: opts.signal });
   const fill = opts.fillValue ?? ctx.nodata ?? 0;
   const dst: Raster = { width: size, height: size, bands: src.bands, dtype: src.dtype, data: allocateFilled(src.dtype, size * size * src.bands, fill), mask: new Uint8Array(size * size) };
   if (src.nodata !== undefined) dst.nodata = src.nodata;
-  const corners = WARP_RADIUS[method] === undefined && method !== "nearest" ? footprints(ctx, tb, res, size, { sx, sy, x: win.x, y: win.y }) : undefined;
-  warpKernel({ src, dst, xs: px, ys: py, corners, xScale: win.xScale, yScale: win.yScale, method });
+  // As GDAL, each chunk transforms its own rows (so the approximation spans the chunk's width),
+  // in the level's pixels: centres for the kernels, corners for the area methods.
+  const area = WARP_RADIUS[method] === undefined && method !== "nearest";
+  const alphaIndex = info.extraSamples.findIndex((e) => e === 1 || e === 2);
+  const alphaBand = alphaIndex < 0 ? undefined : info.bands - info.extraSamples.length + alphaIndex;
+  const n = size * size;
+  const [xs, ys] = [new Float64Array(n).fill(NaN), new Float64Array(n).fill(NaN)];
+  const corners = area ? { x0: new Float64Array(n), y0: new Float64Array(n), x1: new Float64Array(n), y1: new Float64Array(n) } : undefined;
+  for (const c of chunks) {
+    const origin = { x: win.x, y: win.y };
+    if (corners) {
+      chunkPoints(exact, c, size, 0, origin, corners.x0, corners.y0);
+      chunkPoints(exact, c, size, 1, origin, corners.x1, corners.y1);
+    } else chunkPoints(exact, c, size, 0.5, origin, xs, ys);
+    const whole = c.x === win.x && c.y === win.y && c.width === win.width && c.height === win.height;
+    const part = whole ? src : subRaster(src, { x: c.x - win.x, y: c.y - win.y, width: c.width, height: c.height });
+    const region = { x: c.dstX, y: c.dstY, width: c.dstWidth, height: c.dstHeight };
+    warpKernel({ src: part, dst, xs, ys, corners, xScale: c.xScale, yScale: c.yScale, method, region, shift: { x: c.x - win.x, y: c.y - win.y }, alphaBand });
+  }
   return opts.bands ? selectBands(dst, opts.bands, ctx.url) : dst;
 }
 
 /**
- * The area methods' footprints: each destination pixel's top-left corner (col, row) and
- * bottom-right corner (col + 1, row + 1) in window pixels, transformed row by row through the
- * approximate transformer as GWKAverageOrMode does.
+ * The level pixels under the points (col + at, row + at) of one chunk's rows, relative to
+ * `origin`, through the approximate transformer row by row (GDAL's GWK loops, with gdalwarp's
+ * 0.125-pixel error threshold): at 0.5 the pixel centres, at 0 and 1 the corners.
  */
-function footprints(ctx: MapTileContext, tb: [number, number, number, number], res: number, size: number, to: { sx: number; sy: number; x: number; y: number }) {
-  const [gx0, gxres, , gy0, , gyres] = ctx.transform;
-  const n = size * size;
-  const out = { x0: new Float64Array(n), y0: new Float64Array(n), x1: new Float64Array(n), y1: new Float64Array(n) };
-  const rowX = new Float64Array(size);
-  const rowY = new Float64Array(size);
-  for (const [ox, oy, xs, ys] of [[0, 0, out.x0, out.y0], [1, 1, out.x1, out.y1]] as const) {
-    for (let row = 0; row < size; row++) {
-      const my = tb[3] - (row + oy) * res;
-      const exact = (col: number): [number, number] | undefined => {
-        const [ix, iy] = ctx.fromMercator(tb[0] + col * res, my);
-        return Number.isFinite(ix) && Number.isFinite(iy) ? [((ix - gx0) / gxres) * to.sx - to.x, ((iy - gy0) / gyres) * to.sy - to.y] : undefined;
-      };
-      approxRow(exact, size, APPROX_ERROR, rowX, rowY, ox);
-      xs.set(rowX, row * size);
-      ys.set(rowY, row * size);
+function chunkPoints(exact: ExactTransform, c: WarpChunk, size: number, at: number, origin: { x: number; y: number }, xs: Float64Array, ys: Float64Array): void {
+  const rowX = new Float64Array(c.dstWidth);
+  const rowY = new Float64Array(c.dstWidth);
+  for (let j = 0; j < c.dstHeight; j++) {
+    const row = c.dstY + j + at;
+    approxRow((col) => exact(col, row), c.dstWidth, APPROX_ERROR, rowX, rowY, c.dstX + at);
+    for (let i = 0, o = (c.dstY + j) * size + c.dstX; i < c.dstWidth; i++, o++) [xs[o], ys[o]] = [rowX[i] - origin.x, rowY[i] - origin.y];
+  }
+}
+
+/** A copy of part of a raster (a gdalwarp chunk's own source window). */
+function subRaster(src: Raster, w: { x: number; y: number; width: number; height: number }): Raster {
+  const data = allocateFilled(src.dtype, w.width * w.height * src.bands, 0);
+  const mask = new Uint8Array(w.width * w.height);
+  for (let b = 0; b < src.bands; b++) {
+    for (let row = 0; row < w.height; row++) {
+      const from = b * src.width * src.height + (w.y + row) * src.width + w.x;
+      (data as Uint8Array).set((src.data as Uint8Array).subarray(from, from + w.width), b * w.width * w.height + row * w.width);
     }
   }
+  for (let row = 0; row < w.height; row++) mask.set(src.mask!.subarray((w.y + row) * src.width + w.x, (w.y + row) * src.width + w.x + w.width), row * w.width);
+  const out: Raster = { width: w.width, height: w.height, bands: src.bands, dtype: src.dtype, data, mask };
+  if (src.nodata !== undefined) out.nodata = src.nodata;
   return out;
 }

@@ -40,6 +40,25 @@ export interface WarpJob {
   xScale: number;
   yScale: number;
   method: WarpMethod;
+  /** The destination pixels this job warps (a gdalwarp chunk). Default: all of `dst`. */
+  region?: { x: number; y: number; width: number; height: number };
+  /** Subtracted from `xs`/`ys`/`corners` to get `src` pixels (where `src` starts in their frame). */
+  shift?: { x: number; y: number };
+  /**
+   * The 0-based alpha band, if any. gdalwarp uses a source alpha as the pixels' density, not as
+   * data: colour bands leave out alpha-0 pixels, and the output alpha is the alpha of the pixel
+   * under each centre (255 wherever a footprint has any visible pixel, for the area methods).
+   * The output mask is that alpha.
+   */
+  alphaBand?: number;
+}
+
+/** The destination pixel offsets of a job's region, row by row. */
+function regionOffsets(job: WarpJob): Int32Array {
+  const r = job.region ?? { x: 0, y: 0, width: job.dst.width, height: job.dst.height };
+  const out = new Int32Array(r.width * r.height);
+  for (let j = 0, k = 0; j < r.height; j++) for (let i = 0; i < r.width; i++) out[k++] = (r.y + j) * job.dst.width + r.x + i;
+  return out;
 }
 
 type Weight = (x: number) => number;
@@ -123,9 +142,28 @@ function storer(dtype: DType, nodata: number | undefined): (v: number) => number
  */
 export function warpKernel(job: WarpJob): void {
   const m = job.method;
-  if (m === "nearest") return nearest(job);
-  if (FILTERS[m]) return convolve(job, FILTERS[m]!);
-  return area(job);
+  if (m === "nearest") nearest(job);
+  else if (FILTERS[m]) convolve(job, FILTERS[m]!);
+  else area(job);
+  if (job.alphaBand !== undefined) alphaAsDensity(job, job.alphaBand);
+}
+
+/** The output alpha as gdalwarp writes it from the source alpha (see {@link WarpJob.alphaBand}). */
+function alphaAsDensity(job: WarpJob, band: number): void {
+  const { src, dst } = job;
+  const [dx, dy] = [job.shift?.x ?? 0, job.shift?.y ?? 0];
+  const plane = dst.width * dst.height;
+  const alpha = src.data.subarray(band * src.width * src.height) as unknown as number[];
+  const out = dst.data as unknown as number[];
+  const full = dst.dtype === "uint16" ? 65535 : 255;
+  const areaMethod = !(job.method === "nearest" || FILTERS[job.method]);
+  for (const o of regionOffsets(job)) {
+    if (!dst.mask![o]) continue;
+    const at = areaMethod ? -1 : sourceIndex(src, job.xs[o] - dx, job.ys[o] - dy);
+    const a = areaMethod ? full : at < 0 ? 0 : alpha[at];
+    out[band * plane + o] = a;
+    dst.mask![o] = full === 255 ? a : a >> 8;
+  }
 }
 
 /** In GWKCheckAndComputeSrcOffsets' terms: the pixel whose source centre is (x, y), or -1. */
@@ -137,19 +175,21 @@ function sourceIndex(src: Raster, x: number, y: number): number {
 }
 
 /** Nearest: an index table once, then one gather per band. */
-function nearest({ src, dst, xs, ys }: WarpJob): void {
-  const n = dst.width * dst.height;
+function nearest(job: WarpJob): void {
+  const { src, dst, xs, ys } = job;
+  const [dx, dy] = [job.shift?.x ?? 0, job.shift?.y ?? 0];
+  const offsets = regionOffsets(job);
   const valid = new Validity(src);
-  const table = new Int32Array(n);
-  for (let o = 0; o < n; o++) table[o] = sourceIndex(src, xs[o], ys[o]);
-  const [sp, dp] = [src.width * src.height, n];
+  const table = new Int32Array(offsets.length);
+  for (let k = 0; k < offsets.length; k++) table[k] = sourceIndex(src, xs[offsets[k]] - dx, ys[offsets[k]] - dy);
+  const [sp, dp] = [src.width * src.height, dst.width * dst.height];
   const [s, d, mask] = [src.data as unknown as number[], dst.data as unknown as number[], dst.mask!];
   for (let b = 0; b < src.bands; b++) {
-    for (let o = 0; o < n; o++) {
-      const k = table[o];
-      if (k < 0 || (!valid.all && !valid.at(b, k))) continue;
-      d[b * dp + o] = s[b * sp + k];
-      mask[o] = 255;
+    for (let k = 0; k < offsets.length; k++) {
+      const at = table[k];
+      if (at < 0 || (!valid.all && !valid.at(b, at))) continue;
+      d[b * dp + offsets[k]] = s[b * sp + at];
+      mask[offsets[k]] = 255;
     }
   }
 }
@@ -161,18 +201,22 @@ function nearest({ src, dst, xs, ys }: WarpJob): void {
  * invalid pixels, taps on them are left out and the weights renormalised (GWKResample).
  */
 function convolve(job: WarpJob, filter: { radius: number; weight: Weight }): void {
-  const { src, dst, xs, ys } = job;
+  const { src, dst } = job;
   const n = dst.width * dst.height;
+  const [dx, dy] = [job.shift?.x ?? 0, job.shift?.y ?? 0];
   const valid = new Validity(src);
   const store = storer(dst.dtype, dst.nodata);
   const four = job.xScale >= 0.95 && job.yScale >= 0.95 && (job.method === "bilinear" || job.method === "cubic");
   const xr = job.xScale < 1 ? Math.ceil(filter.radius / job.xScale) : filter.radius;
   const yr = job.yScale < 1 ? Math.ceil(filter.radius / job.yScale) : filter.radius;
-  const k = new Kernel(src, valid, filter.weight, Math.min(job.xScale, 1), Math.min(job.yScale, 1), xr, yr, job.method === "lanczos");
+  const k = new Kernel(src, valid, filter.weight, Math.min(job.xScale, 1), Math.min(job.yScale, 1), xr, yr);
   const values = new Float64Array(src.bands);
-  for (let o = 0; o < n; o++) {
-    if (sourceIndex(src, xs[o], ys[o]) < 0) continue;
-    const ok = four ? (job.method === "bilinear" ? k.bilinear4(xs[o], ys[o], values) : k.cubic4(xs[o], ys[o], values)) : k.general(xs[o], ys[o], values);
+  for (const o of regionOffsets(job)) {
+    const [x, y] = [job.xs[o] - dx, job.ys[o] - dy];
+    if (sourceIndex(src, x, y) < 0) continue;
+    const ok = four
+      ? job.method === "bilinear" ? k.bilinear4(x, y, values) : k.cubic4(x, y, values)
+      : job.method === "lanczos" ? k.lanczos(x, y, values) : k.general(x, y, values);
     if (!ok) continue;
     let any = false;
     for (let b = 0; b < src.bands; b++) {
@@ -198,7 +242,6 @@ class Kernel {
     private readonly yScale: number,
     private readonly xr: number,
     private readonly yr: number,
-    private readonly lanczos: boolean,
   ) {
     [this.wx, this.wy] = [new Float64Array(2 * xr + 2), new Float64Array(2 * yr + 2)];
     this.plane = src.width * src.height;
@@ -261,6 +304,41 @@ class Kernel {
     return true;
   }
 
+  /**
+   * GWKResampleOptimizedLanczos: taps from -radius to radius kept within 3 (scaled) pixels; when
+   * downsampling, GDAL weighs tap i by sinc(i × scale), without the centre's fractional offset.
+   */
+  lanczos(x: number, y: number, out: Float64Array): boolean {
+    const { src, valid, plane, wx, wy } = this;
+    const W = src.width;
+    const [ix, iy] = [Math.floor(x - 0.5), Math.floor(y - 0.5)];
+    const [dx, dy] = [x - 0.5 - ix, y - 0.5 - iy];
+    const [i0, i1, sx] = lanczosTaps(-this.xr, this.xr, ix, W, this.xScale, dx, wx);
+    const [j0, j1, sy] = lanczosTaps(-this.yr, this.yr, iy, src.height, this.yScale, dy, wy);
+    const data = src.data as unknown as number[];
+    let any = false;
+    for (let b = 0; b < src.bands; b++) {
+      let [acc, wsum, count] = [0, valid.all ? sx * sy : 0, 0];
+      for (let j = j0; j <= j1; j++) {
+        const row = (iy + j) * W + ix;
+        let line = 0;
+        for (let i = i0; i <= i1; i++) {
+          if (!valid.all) {
+            if (!valid.at(b, row + i)) continue;
+            count++;
+            wsum += wx[i - i0] * wy[j - j0];
+          }
+          line += data[b * plane + row + i] * wx[i - i0];
+        }
+        acc += line * wy[j - j0];
+      }
+      const ok = wsum >= 0.000001 && (valid.all || count >= Math.trunc(((j1 - j0 + 1) * (i1 - i0 + 1)) / 2));
+      out[b] = !ok ? NaN : wsum < 0.99999 || wsum > 1.00001 ? acc * (1 / wsum) : acc;
+      any ||= ok;
+    }
+    return any;
+  }
+
   /** GWKResampleNoMasksT (GWKResample with invalid pixels): separable, scaled, renormalised. */
   general(x: number, y: number, out: Float64Array): boolean {
     const { src, valid, plane, wx, wy } = this;
@@ -269,13 +347,6 @@ class Kernel {
     if (ix >= W || iy >= src.height) return this.bilinear4(x, y, out);
     const [dx, dy] = [x - 0.5 - ix, y - 0.5 - iy];
     let [i0, i1, j0, j1] = [1 - this.xr, this.xr, 1 - this.yr, this.yr];
-    if (this.lanczos) {
-      // GWKResampleOptimizedLanczos keeps taps within 3 scaled pixels.
-      while (i0 * this.xScale < -3) i0++;
-      while (i1 * this.xScale > 3) i1--;
-      while (j0 * this.yScale < -3) j0++;
-      while (j1 * this.yScale > 3) j1--;
-    }
     i0 = Math.max(i0, -ix);
     i1 = Math.min(i1, W - 1 - ix);
     j0 = Math.max(j0, -iy);
@@ -306,6 +377,18 @@ class Kernel {
   }
 }
 
+/** Lanczos taps on one axis: first and last offset (cut at the edges and at ±3) and the weights' sum. */
+function lanczosTaps(lo: number, hi: number, at: number, size: number, scale: number, delta: number, w: Float64Array): [number, number, number] {
+  if (at + lo < 0) lo = -at;
+  if (at + hi >= size) hi = size - at - 1;
+  const down = scale < 1;
+  while ((down ? lo * scale : lo - delta) < -3) lo++;
+  while ((down ? hi * scale : hi - delta) > 3) hi--;
+  let sum = 0;
+  for (let i = lo; i <= hi; i++) sum += w[i - lo] = lanczosWeight(down ? i * scale : i - delta);
+  return [lo, hi, sum];
+}
+
 /**
  * GWKAverageOrMode: each destination pixel's footprint (its corners mapped to the source, sorted)
  * covers source pixels; edge pixels count by the part inside (average, rms); mode counts values
@@ -323,8 +406,9 @@ function area(job: WarpJob): void {
   const marginX = 2 * Math.max(1, Math.ceil(1 / job.xScale));
   const marginY = 2 * Math.max(1, Math.ceil(1 / job.yScale));
   const pick = picker(job.method, src.dtype);
-  for (let o = 0; o < n; o++) {
-    let [xa, xb, ya, yb] = [c.x0[o], c.x1[o], c.y0[o], c.y1[o]];
+  const [dx, dy] = [job.shift?.x ?? 0, job.shift?.y ?? 0];
+  for (const o of regionOffsets(job)) {
+    let [xa, xb, ya, yb] = [c.x0[o] - dx, c.x1[o] - dx, c.y0[o] - dy, c.y1[o] - dy];
     if (!(Number.isFinite(xa) && Number.isFinite(xb) && Number.isFinite(ya) && Number.isFinite(yb))) continue;
     if (!(xa >= -marginX && xb >= -marginX && ya >= -marginY && yb >= -marginY && xa - W <= marginX && xb - W <= marginX && ya - H <= marginY && yb - H <= marginY)) continue;
     if (xa > xb) [xa, xb] = [xb, xa];

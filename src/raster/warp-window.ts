@@ -28,17 +28,59 @@ export const WARP_RADIUS: Record<string, number> = { bilinear: 1, cubic: 2, cubi
 const STEPS = 21;
 
 /**
- * GDAL's source window for a `dst.width × dst.height` destination: the bounding box of points
- * sampled along the destination's edges (21 per side, or a grid when some fail), widened by the
- * filter's radius (scaled when downsampling), clipped to the level, the whole width or height
- * when it covers over 90% of it. Null when the destination misses the level. Pure.
+ * One chunk of a warp: a destination region and GDAL's source window for it.
  *
  * @example
  * ```ts
- * const win = warpWindow(exact, { width: 256, height: 256 }, { width: 10980, height: 10980 }, 1);
+ * const c: WarpChunk = { dstX: 0, dstY: 0, dstWidth: 128, dstHeight: 64, x: 0, y: 28, width: 92, height: 56, xScale: 1, yScale: 1 };
  * ```
  */
-export function warpWindow(exact: ExactTransform, dst: { width: number; height: number }, level: { width: number; height: number }, radius: number): WarpWindow | null {
+export interface WarpChunk extends WarpWindow {
+  dstX: number;
+  dstY: number;
+  dstWidth: number;
+  dstHeight: number;
+}
+
+/**
+ * The chunks gdalwarp cuts a destination into (GDALWarpOperation::CollectChunkListInternal):
+ * while a chunk's source window is less than half inside the level (its "fill ratio") and the
+ * chunk is over 100 pixels on a side, it is halved along its longer side; chunks without source
+ * pixels are dropped (gdalwarp's SKIP_NOSOURCE). Each chunk has its own window and scale. Pure.
+ *
+ * @example
+ * ```ts
+ * const chunks = warpChunks(exact, { width: 256, height: 256 }, cog.ifds[1], 1);
+ * ```
+ */
+export function warpChunks(exact: ExactTransform, dst: { width: number; height: number }, level: { width: number; height: number }, radius: number): WarpChunk[] {
+  const out: WarpChunk[] = [];
+  const collect = (dstX: number, dstY: number, w: number, h: number): void => {
+    const win = sourceWindow(exact, { x: dstX, y: dstY, width: w, height: h }, level, radius);
+    if (win === null) return;
+    if (win.fillRatio > 0 && win.fillRatio < 0.5 && (w > 100 || h > 100)) {
+      if (w > h) {
+        collect(dstX, dstY, Math.trunc(w / 2), h);
+        collect(dstX + Math.trunc(w / 2), dstY, w - Math.trunc(w / 2), h);
+      } else {
+        collect(dstX, dstY, w, Math.trunc(h / 2));
+        collect(dstX, dstY + Math.trunc(h / 2), w, h - Math.trunc(h / 2));
+      }
+      return;
+    }
+    if (win.width > 0 && win.height > 0) out.push({ dstX, dstY, dstWidth: w, dstHeight: h, x: win.x, y: win.y, width: win.width, height: win.height, xScale: win.xScale, yScale: win.yScale });
+  };
+  collect(0, 0, dst.width, dst.height);
+  return out;
+}
+
+/**
+ * GDAL's source window for a destination region: the bounding box of points sampled along the
+ * region's edges (21 per side, or a grid when some fail), widened by the filter's radius (scaled
+ * when downsampling), clipped to the level, the whole width or height when it covers over 90% of
+ * it. Null when the region misses the level.
+ */
+function sourceWindow(exact: ExactTransform, dst: { x: number; y: number; width: number; height: number }, level: { width: number; height: number }, radius: number): (WarpWindow & { fillRatio: number }) | null {
   let box = sampleBox(exact, dst, false);
   if (box.failed > 0) box = sampleBox(exact, dst, true);
   if (box.failed > box.samples - 5) return null;
@@ -48,8 +90,8 @@ export function warpWindow(exact: ExactTransform, dst: { width: number; height: 
   const extra = box.failed > 0 ? 10 : 0;
   const x = axis(minX, maxX, dst.width, level.width, radius, extra);
   const y = axis(minY, maxY, dst.height, level.height, radius, extra);
-  if (x.size <= 0 || y.size <= 0) return null;
-  return { x: x.off, y: y.off, width: x.size, height: y.size, xScale: kernelScale(dst.width, x.size, x.raw), yScale: kernelScale(dst.height, y.size, y.raw) };
+  const fillRatio = (x.size * y.size) / Math.max(1, (maxX - minX + 2 * x.radius) * (maxY - minY + 2 * y.radius));
+  return { x: x.off, y: y.off, width: x.size, height: y.size, xScale: kernelScale(dst.width, x.size, x.raw), yScale: kernelScale(dst.height, y.size, y.raw), fillRatio };
 }
 
 function roundIfClose(v: number): number {
@@ -57,16 +99,16 @@ function roundIfClose(v: number): number {
   return Math.abs(r - v) < 1e-6 ? r : v;
 }
 
-function sampleBox(exact: ExactTransform, dst: { width: number; height: number }, grid: boolean) {
-  const [W, H] = [dst.width, dst.height];
+function sampleBox(exact: ExactTransform, dst: { x: number; y: number; width: number; height: number }, grid: boolean) {
+  const [X, Y, W, H] = [dst.x, dst.y, dst.width, dst.height];
   const step = 1 / (STEPS - 1);
   const points: Array<[number, number]> = [];
   if (grid) {
     // GDAL scales both grid ends by the destination width (nDstXSize), rows included.
     const at = (k: number) => (k === 0 ? 0.5 / W : k <= STEPS ? (k - 1) * step : 1 - 0.5 / W);
-    for (let iy = 0; iy < STEPS + 2; iy++) for (let ix = 0; ix < STEPS + 2; ix++) points.push([at(ix) * W, at(iy) * H]);
+    for (let iy = 0; iy < STEPS + 2; iy++) for (let ix = 0; ix < STEPS + 2; ix++) points.push([at(ix) * W + X, at(iy) * H + Y]);
   } else {
-    for (let r = 0; r <= 1 + step * 0.5; r += step) points.push([r * W, 0], [r * W, H], [0, r * H], [W, r * H]);
+    for (let r = 0; r <= 1 + step * 0.5; r += step) points.push([r * W + X, Y], [r * W + X, Y + H], [X, r * H + Y], [X + W, r * H + Y]);
   }
   let [minX, minY, maxX, maxY, failed] = [Infinity, Infinity, -Infinity, -Infinity, 0];
   for (const [c, r] of points) {
@@ -88,9 +130,9 @@ function axis(min: number, max: number, dstSize: number, extent: number, filter:
   const lo = Math.trunc(Math.max(0, min));
   const hi = Math.trunc(Math.min(Math.ceil(max), extent));
   const raw = Math.max(0, Math.min(extent - lo, max - min));
-  if (hi - lo > 0.9 * extent) return { off: 0, size: extent, raw };
+  if (hi - lo > 0.9 * extent) return { off: 0, size: extent, raw, radius };
   const off = Math.max(0, Math.min(lo - radius, extent));
-  return { off, size: Math.max(0, Math.min(extent - off, hi - off + radius)), raw };
+  return { off, size: Math.max(0, Math.min(extent - off, hi - off + radius)), raw, radius };
 }
 
 /** GDALWarpKernel::PerformWarp's dfXScale: 1 when not downsampling, near-integer ratios snapped. */
