@@ -86,34 +86,32 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
   }
   const res = (tb[2] - tb[0]) / size;
   const [gx0, gxres, , gy0, , gyres] = ctx.transform;
-  // Full-resolution pixel coordinates of every output pixel centre, one row at a time through
-  // GDAL's approximate transformer (0.125 px, as gdalwarp), which also saves most proj4 calls.
-  const px = new Float64Array(size * size);
-  const py = new Float64Array(size * size);
+  // The footprint of the output pixel centres in full-resolution pixels, for the overview choice:
+  // the top and bottom rows through GDAL's approximate transformer, the side columns every
+  // 16 pixels (a projection bends a tile's edges only slightly over 256 pixels).
+  const toImage = (col: number, row: number): [number, number] | undefined => {
+    const [ix, iy] = ctx.fromMercator(tb[0] + col * res, tb[3] - row * res);
+    return Number.isFinite(ix) && Number.isFinite(iy) ? [(ix - gx0) / gxres, (iy - gy0) / gyres] : undefined;
+  };
+  let [minc, minr, maxc, maxr] = [Infinity, Infinity, -Infinity, -Infinity];
+  const include = (c: number, r: number) => {
+    if (!Number.isFinite(c) || !Number.isFinite(r)) return;
+    minc = Math.min(minc, c);
+    maxc = Math.max(maxc, c);
+    minr = Math.min(minr, r);
+    maxr = Math.max(maxr, r);
+  };
   const rowX = new Float64Array(size);
   const rowY = new Float64Array(size);
-  for (let row = 0; row < size; row++) {
-    const my = tb[3] - (row + 0.5) * res;
-    approxRow(
-      (col) => {
-        const [ix, iy] = ctx.fromMercator(tb[0] + col * res, my);
-        return Number.isFinite(ix) && Number.isFinite(iy) ? [(ix - gx0) / gxres, (iy - gy0) / gyres] : undefined;
-      },
-      size,
-      APPROX_ERROR,
-      rowX,
-      rowY,
-    );
-    px.set(rowX, row * size);
-    py.set(rowY, row * size);
+  for (const row of [0.5, size - 0.5]) {
+    approxRow((col) => toImage(col, row), size, APPROX_ERROR, rowX, rowY);
+    for (let i = 0; i < size; i++) include(rowX[i], rowY[i]);
   }
-  let [minc, minr, maxc, maxr] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < px.length; i++) {
-    if (!Number.isFinite(px[i]) || !Number.isFinite(py[i])) continue;
-    minc = Math.min(minc, px[i]);
-    maxc = Math.max(maxc, px[i]);
-    minr = Math.min(minr, py[i]);
-    maxr = Math.max(maxr, py[i]);
+  for (let row = 0.5; row < size; row += Math.min(16, Math.max(1, size - 1 - row))) {
+    for (const col of [0.5, size - 0.5]) {
+      const p = toImage(col, row);
+      if (p) include(p[0], p[1]);
+    }
   }
   if (!(maxc > minc && maxr > minr)) throw new CogError("COG_TILE_OUTSIDE", `map tile ${z}/${x}/${y} does not project into the image`, { url: ctx.url, x, y, z });
   const footprint: [number, number, number, number] = [gx0 + minc * gxres, gy0 + maxr * gyres, gx0 + maxc * gxres, gy0 + minr * gyres];
@@ -148,8 +146,10 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
   const alphaIndex = info.extraSamples.findIndex((e) => e === 1 || e === 2);
   const alphaBand = alphaIndex < 0 ? undefined : info.bands - info.extraSamples.length + alphaIndex;
   const n = size * size;
-  const [xs, ys] = [new Float64Array(n).fill(NaN), new Float64Array(n).fill(NaN)];
-  const corners = area ? { x0: new Float64Array(n), y0: new Float64Array(n), x1: new Float64Array(n), y1: new Float64Array(n) } : undefined;
+  const [xs, ys, x0s, y0s, x1s, y1s] = coordinates(n);
+  xs.fill(NaN);
+  ys.fill(NaN);
+  const corners = area ? { x0: x0s, y0: y0s, x1: x1s, y1: y1s } : undefined;
   for (const c of chunks) {
     const origin = { x: win.x, y: win.y };
     if (corners) {
@@ -175,8 +175,19 @@ function chunkPoints(exact: ExactTransform, c: WarpChunk, size: number, at: numb
   for (let j = 0; j < c.dstHeight; j++) {
     const row = c.dstY + j + at;
     approxRow((col) => exact(col, row), c.dstWidth, APPROX_ERROR, rowX, rowY, c.dstX + at);
-    for (let i = 0, o = (c.dstY + j) * size + c.dstX; i < c.dstWidth; i++, o++) [xs[o], ys[o]] = [rowX[i] - origin.x, rowY[i] - origin.y];
+    for (let i = 0, o = (c.dstY + j) * size + c.dstX; i < c.dstWidth; i++, o++) {
+      xs[o] = rowX[i] - origin.x;
+      ys[o] = rowY[i] - origin.y;
+    }
   }
+}
+
+// Scratch coordinate arrays, reused from tile to tile: from here on a tile is computed
+// synchronously, so no two tiles use them at once, and fresh 512 KiB arrays per tile keep the GC busy.
+let coordinateScratch: Float64Array[] = [];
+function coordinates(n: number): Float64Array[] {
+  if (coordinateScratch.length === 0 || coordinateScratch[0].length !== n) coordinateScratch = Array.from({ length: 6 }, () => new Float64Array(n));
+  return coordinateScratch;
 }
 
 /** A copy of part of a raster (a gdalwarp chunk's own source window). */

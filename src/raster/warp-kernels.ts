@@ -53,10 +53,18 @@ export interface WarpJob {
   alphaBand?: number;
 }
 
-/** The destination pixel offsets of a job's region, row by row. */
+// Scratch index arrays, reused from call to call: a warp runs synchronously from start to end,
+// so no two warps ever share them at once, and big typed arrays per tile would keep the GC busy.
+let scratch = new Int32Array(0);
+function scratchInts(n: number, part: 0 | 1): Int32Array {
+  if (scratch.length < 2 * n) scratch = new Int32Array(2 * n);
+  return scratch.subarray(part * n, (part + 1) * n);
+}
+
+/** The destination pixel offsets of a job's region, row by row (scratch: valid until the next call). */
 function regionOffsets(job: WarpJob): Int32Array {
   const r = job.region ?? { x: 0, y: 0, width: job.dst.width, height: job.dst.height };
-  const out = new Int32Array(r.width * r.height);
+  const out = scratchInts(r.width * r.height, 0);
   for (let j = 0, k = 0; j < r.height; j++) for (let i = 0; i < r.width; i++) out[k++] = (r.y + j) * job.dst.width + r.x + i;
   return out;
 }
@@ -101,7 +109,7 @@ class Validity {
 
   constructor(private readonly src: Raster) {
     const m = src.mask;
-    this.mask = m && !(m.length > 0 && m.every((v) => v === 255)) ? m : null;
+    this.mask = m && !allOpaque(m) ? m : null;
     this.nodata = src.nodata;
     this.plane = src.width * src.height;
     this.all = this.mask === null && this.nodata === undefined;
@@ -114,6 +122,11 @@ class Validity {
     const v = this.src.data[b * this.plane + s] as number;
     return nd !== nd ? v === v : v !== nd;
   }
+}
+
+function allOpaque(m: Uint8Array): boolean {
+  for (let k = 0; k < m.length; k++) if (m[k] !== 255) return false;
+  return m.length > 0;
 }
 
 /** Writes a band value as GDAL stores it: integers clamped and rounded, float32 rounded. */
@@ -180,7 +193,7 @@ function nearest(job: WarpJob): void {
   const [dx, dy] = [job.shift?.x ?? 0, job.shift?.y ?? 0];
   const offsets = regionOffsets(job);
   const valid = new Validity(src);
-  const table = new Int32Array(offsets.length);
+  const table = scratchInts(offsets.length, 1);
   for (let k = 0; k < offsets.length; k++) table[k] = sourceIndex(src, xs[offsets[k]] - dx, ys[offsets[k]] - dy);
   const [sp, dp] = [src.width * src.height, dst.width * dst.height];
   const [s, d, mask] = [src.data as unknown as number[], dst.data as unknown as number[], dst.mask!];
@@ -212,7 +225,8 @@ function convolve(job: WarpJob, filter: { radius: number; weight: Weight }): voi
   const k = new Kernel(src, valid, filter.weight, Math.min(job.xScale, 1), Math.min(job.yScale, 1), xr, yr);
   const values = new Float64Array(src.bands);
   for (const o of regionOffsets(job)) {
-    const [x, y] = [job.xs[o] - dx, job.ys[o] - dy];
+    const x = job.xs[o] - dx;
+    const y = job.ys[o] - dy;
     if (sourceIndex(src, x, y) < 0) continue;
     const ok = four
       ? job.method === "bilinear" ? k.bilinear4(x, y, values) : k.cubic4(x, y, values)
@@ -233,6 +247,7 @@ class Kernel {
   private readonly wx: Float64Array;
   private readonly wy: Float64Array;
   private readonly plane: number;
+  private readonly integer: boolean;
 
   constructor(
     private readonly src: Raster,
@@ -245,13 +260,16 @@ class Kernel {
   ) {
     [this.wx, this.wy] = [new Float64Array(2 * xr + 2), new Float64Array(2 * yr + 2)];
     this.plane = src.width * src.height;
+    this.integer = !src.dtype.startsWith("float");
   }
 
   /** GWKBilinearResampleNoMasks4SampleT: the four pixels around the centre, cut at the edges. */
   bilinear4(x: number, y: number, out: Float64Array): boolean {
     const { src, valid, plane } = this;
-    const [ix, iy] = [Math.floor(x - 0.5), Math.floor(y - 0.5)];
-    const [rx, ry] = [1.5 - (x - ix), 1.5 - (y - iy)];
+    const ix = Math.floor(x - 0.5);
+    const iy = Math.floor(y - 0.5);
+    const rx = 1.5 - (x - ix);
+    const ry = 1.5 - (y - iy);
     const W = src.width;
     const data = src.data as unknown as number[];
     if (valid.all && ix >= 0 && iy >= 0 && ix + 1 < W && iy + 1 < src.height) {
@@ -262,9 +280,11 @@ class Kernel {
     }
     let any = false;
     for (let b = 0; b < src.bands; b++) {
-      let [acc, div] = [0, 0];
+      let acc = 0;
+      let div = 0;
       for (let t = 0; t < 4; t++) {
-        const [cx, cy] = [ix + (t & 1), iy + (t >> 1)];
+        const cx = ix + (t & 1);
+        const cy = iy + (t >> 1);
         if (cx < 0 || cy < 0 || cx >= W || cy >= src.height || (!valid.all && !valid.at(b, cy * W + cx))) continue;
         const w = (t & 1 ? 1 - rx : rx) * (t >> 1 ? 1 - ry : ry);
         acc += data[b * plane + cy * W + cx] * w;
@@ -279,19 +299,24 @@ class Kernel {
   /** GWKCubicResampleNoMasks4SampleT: Keys' cubic on the 4 × 4 pixels around the centre. */
   cubic4(x: number, y: number, out: Float64Array): boolean {
     const { src, valid, plane } = this;
-    const [ix, iy] = [Math.trunc(x - 0.5), Math.trunc(y - 0.5)];
+    const ix = Math.trunc(x - 0.5);
+    const iy = Math.trunc(y - 0.5);
     const W = src.width;
     if (ix - 1 < 0 || ix + 2 >= W || iy - 1 < 0 || iy + 2 >= src.height) return this.bilinear4(x, y, out);
     if (!valid.all) {
       for (let b = 0; b < src.bands; b++) for (let j = -1; j < 3; j++) for (let i = -1; i < 3; i++) if (!valid.at(b, (iy + j) * W + ix + i)) return this.general(x, y, out);
     }
-    const [dx, dy] = [x - 0.5 - ix, y - 0.5 - iy];
-    const [hx, tx, hx2] = [0.5 * dx, 3 * dx, 0.5 * dx * dx];
+    const dx = x - 0.5 - ix;
+    const dy = y - 0.5 - iy;
+    const hx = 0.5 * dx;
+    const tx = 3 * dx;
+    const hx2 = 0.5 * dx * dx;
     const c0 = hx * (-1 + dx * (2 - dx));
     const c1 = 1 + hx2 * (-5 + tx);
     const c2 = hx * (1 + dx * (4 - tx));
     const c3 = hx2 * (-1 + dx);
-    const [dy2, dy3] = [dy * dy, dy * dy * dy];
+    const dy2 = dy * dy;
+    const dy3 = dy * dy * dy;
     const data = src.data as unknown as number[];
     for (let b = 0; b < src.bands; b++) {
       const at = b * plane + (iy - 1) * W + ix - 1;
@@ -311,14 +336,18 @@ class Kernel {
   lanczos(x: number, y: number, out: Float64Array): boolean {
     const { src, valid, plane, wx, wy } = this;
     const W = src.width;
-    const [ix, iy] = [Math.floor(x - 0.5), Math.floor(y - 0.5)];
-    const [dx, dy] = [x - 0.5 - ix, y - 0.5 - iy];
+    const ix = Math.floor(x - 0.5);
+    const iy = Math.floor(y - 0.5);
+    const dx = x - 0.5 - ix;
+    const dy = y - 0.5 - iy;
     const [i0, i1, sx] = lanczosTaps(-this.xr, this.xr, ix, W, this.xScale, dx, wx);
     const [j0, j1, sy] = lanczosTaps(-this.yr, this.yr, iy, src.height, this.yScale, dy, wy);
     const data = src.data as unknown as number[];
     let any = false;
     for (let b = 0; b < src.bands; b++) {
-      let [acc, wsum, count] = [0, valid.all ? sx * sy : 0, 0];
+      let acc = 0;
+      let wsum = valid.all ? sx * sy : 0;
+      let count = 0;
       for (let j = j0; j <= j1; j++) {
         const row = (iy + j) * W + ix;
         let line = 0;
@@ -343,21 +372,35 @@ class Kernel {
   general(x: number, y: number, out: Float64Array): boolean {
     const { src, valid, plane, wx, wy } = this;
     const W = src.width;
-    const [ix, iy] = [Math.floor(x - 0.5), Math.floor(y - 0.5)];
+    const ix = Math.floor(x - 0.5);
+    const iy = Math.floor(y - 0.5);
     if (ix >= W || iy >= src.height) return this.bilinear4(x, y, out);
-    const [dx, dy] = [x - 0.5 - ix, y - 0.5 - iy];
-    let [i0, i1, j0, j1] = [1 - this.xr, this.xr, 1 - this.yr, this.yr];
+    const dx = x - 0.5 - ix;
+    const dy = y - 0.5 - iy;
+    let i0 = 1 - this.xr;
+    let i1 = this.xr;
+    let j0 = 1 - this.yr;
+    let j1 = this.yr;
     i0 = Math.max(i0, -ix);
     i1 = Math.min(i1, W - 1 - ix);
     j0 = Math.max(j0, -iy);
     j1 = Math.min(j1, src.height - 1 - iy);
-    let [sx, sy] = [0, 0];
+    // Taps of weight 0 add nothing, except NaN × 0 = NaN in float data (GDAL keeps those).
+    if (this.integer) {
+      while (i0 < i1 && this.weight((i0 - dx) * this.xScale) === 0) i0++;
+      while (i1 > i0 && this.weight((i1 - dx) * this.xScale) === 0) i1--;
+      while (j0 < j1 && this.weight((j0 - dy) * this.yScale) === 0) j0++;
+      while (j1 > j0 && this.weight((j1 - dy) * this.yScale) === 0) j1--;
+    }
+    let sx = 0;
+    let sy = 0;
     for (let i = i0; i <= i1; i++) sx += wx[i - i0] = this.weight((i - dx) * this.xScale);
     for (let j = j0; j <= j1; j++) sy += wy[j - j0] = this.weight((j - dy) * this.yScale);
     const data = src.data as unknown as number[];
     let any = false;
     for (let b = 0; b < src.bands; b++) {
-      let [acc, wsum] = [0, 0];
+      let acc = 0;
+      let wsum = 0;
       for (let j = j0; j <= j1; j++) {
         const row = b * plane + (iy + j) * W + ix;
         let line = 0;
@@ -408,11 +451,22 @@ function area(job: WarpJob): void {
   const pick = picker(job.method, src.dtype);
   const [dx, dy] = [job.shift?.x ?? 0, job.shift?.y ?? 0];
   for (const o of regionOffsets(job)) {
-    let [xa, xb, ya, yb] = [c.x0[o] - dx, c.x1[o] - dx, c.y0[o] - dy, c.y1[o] - dy];
+    let xa = c.x0[o] - dx;
+    let xb = c.x1[o] - dx;
+    let ya = c.y0[o] - dy;
+    let yb = c.y1[o] - dy;
     if (!(Number.isFinite(xa) && Number.isFinite(xb) && Number.isFinite(ya) && Number.isFinite(yb))) continue;
     if (!(xa >= -marginX && xb >= -marginX && ya >= -marginY && yb >= -marginY && xa - W <= marginX && xb - W <= marginX && ya - H <= marginY && yb - H <= marginY)) continue;
-    if (xa > xb) [xa, xb] = [xb, xa];
-    if (ya > yb) [ya, yb] = [yb, ya];
+    if (xa > xb) {
+      const t = xa;
+      xa = xb;
+      xb = t;
+    }
+    if (ya > yb) {
+      const t = ya;
+      ya = yb;
+      yb = t;
+    }
     const x0 = Math.trunc(Math.min(Math.max(Math.floor(xa + 1e-10), 0), W));
     let x1 = Math.min(Math.ceil(xb - 1e-10), W);
     if (x0 === x1 && x1 < W) x1++;
@@ -463,13 +517,18 @@ function picker(method: WarpMethod, dtype: DType): Picker {
     },
     add(v, w) {
       count++;
-      if (method === "average") [total, weight] = [total + v * w, weight + w];
-      else if (method === "rms") [total, weight] = [total + v * v * w, weight + w];
+      if (method === "average" || method === "rms") {
+        total += method === "rms" ? v * v * w : v * w;
+        weight += w;
+      }
       else if (method === "min") found = found === undefined || v < found ? v : found;
       else if (method === "max") found = found === undefined || v > found ? v : found;
       else if (method === "mode" && histogram) {
         const k = Math.trunc(v) + offset;
-        if (++histogram[k] > best) [best, found] = [histogram[k], Math.trunc(v)];
+        if (++histogram[k] > best) {
+          best = histogram[k];
+          found = Math.trunc(v);
+        }
       } else if (method === "mode") {
         // GWKAOM_Fmode: float32 values, a list; a value that does not beat the best is re-added.
         const f = Math.fround(v);
