@@ -76,10 +76,11 @@ export async function exercise(bytes: Uint8Array, onCall: (call: string) => void
       const geo = c.geographicBounds;
       if (geo !== undefined) await c.point((geo[0] + geo[2]) / 2, (geo[1] + geo[3]) / 2);
     });
-    await timed("tile", async () => {
+    // The map tile over the image's centre at its native zoom, if it has one.
+    const centreTile = (): [number, number, number] | undefined => {
       const geo = c.geographicBounds;
       const zoom = c.maxzoom;
-      if (geo === undefined || zoom === undefined) return;
+      if (geo === undefined || zoom === undefined) return undefined;
       const lon = (geo[0] + geo[2]) / 2;
       const lat = Math.max(-85, Math.min(85, (geo[1] + geo[3]) / 2));
       const z = Math.max(0, Math.min(zoom, 24));
@@ -87,8 +88,15 @@ export async function exercise(bytes: Uint8Array, onCall: (call: string) => void
       const x = Math.min(n - 1, Math.max(0, Math.floor(((lon + 180) / 360) * n)));
       const rad = (lat * Math.PI) / 180;
       const y = Math.min(n - 1, Math.max(0, Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n)));
-      await c.tile(x, y, z, { resampling: "bilinear" });
-    });
+      return [x, y, z];
+    };
+    // Bilinear, a kernel with a wider reach, and an area method: gdalwarp's chunks, scales, footprints.
+    for (const resampling of ["bilinear", "lanczos", "mode"] as const) {
+      await timed(resampling === "bilinear" ? "tile" : `tile(${resampling})`, async () => {
+        const t = centreTile();
+        if (t !== undefined) await c.tile(t[0], t[1], t[2], { resampling });
+      });
+    }
   }
   await timed("close", () => c.close());
   return out;
