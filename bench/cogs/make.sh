@@ -1,5 +1,5 @@
 #!/bin/sh
-# Makes the test COGs of bench/peers-http.ts with GDAL (gdal_translate, COG driver).
+# Makes the test COGs of bench/peers-http.ts and bench/warp.ts with GDAL (gdal_translate, COG driver).
 # Usage: sh bench/cogs/make.sh [out-dir]   (default /tmp/cogread-bench-cogs)
 # The files are not committed: about 10–40 MB in all, rebuilt in a few seconds.
 set -eu
@@ -40,6 +40,9 @@ PY
 
 gdal_translate -q -of COG -co COMPRESS=JPEG -co QUALITY=85 -co BLOCKSIZE=512 -co OVERVIEWS=AUTO \
   "$TMP/rgb.tif" "$OUT/rgb_jpeg_512.tif"
+# 16x16 = 256 full-resolution tiles: bench/warp.ts draws random tiles from a grid of at least 256.
+gdal_translate -q -of COG -co COMPRESS=JPEG -co QUALITY=85 -co BLOCKSIZE=256 -co OVERVIEWS=AUTO \
+  "$TMP/rgb.tif" "$OUT/rgb_jpeg_256.tif"
 gdal_translate -q -of COG -b 1 -co COMPRESS=DEFLATE -co BLOCKSIZE=256 -co OVERVIEWS=AUTO \
   "$TMP/rgb.tif" "$OUT/gray_deflate_256.tif"
 gdal_translate -q -of COG -co COMPRESS=DEFLATE -co PREDICTOR=FLOATING_POINT -co BLOCKSIZE=512 -co OVERVIEWS=NONE \
