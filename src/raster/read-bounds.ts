@@ -7,7 +7,7 @@ import type { GeoTransform } from "../tiff/georef.js";
 import type { ImageInfo } from "../tiff/image.js";
 import type { PixelWindow } from "./mosaic.js";
 import type { Raster } from "./raster.js";
-import { RESAMPLINGS, resample, resampleWindow, type Resampling } from "./resample.js";
+import { RESAMPLINGS, copiesWindow, resample, resampleWindow, type Resampling } from "./resample.js";
 import { selectBands } from "./select-bands.js";
 
 /**
@@ -88,9 +88,9 @@ export async function readBounds(
   }
   const need = resampleWindow(win, shape, method, level);
   const src = await ctx.readWindow(need, z, { signal: opts.signal });
-  // Nearest picking exactly as many pixels as it reads picks each once, in order: the window is
-  // the answer (readWindow's raster is ours, not the tile cache's).
-  if (method === "nearest" && need.width === shape.width && need.height === shape.height) return opts.bands ? selectBands(src, opts.bands, ctx.url) : src;
+  // One level pixel per output pixel is a copy for every method, as in GDAL: the window is the
+  // answer (readWindow's raster is ours, not the tile cache's).
+  if (copiesWindow(win, shape, method, level)) return opts.bands ? selectBands(src, opts.bands, ctx.url) : src;
   const out = resample(src, { x: win.x - need.x, y: win.y - need.y, width: win.width, height: win.height }, shape, {
     method,
     fill: opts.fillValue ?? ctx.nodata ?? 0,

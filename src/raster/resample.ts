@@ -78,6 +78,7 @@ export function resampleWindow(srcWindow: FractionalWindow, out: { width: number
   const axes = level && requestAxes(srcWindow, out, method, level);
   if (axes) {
     const [rx, ry] = axes;
+    if (isCopy(rx, ry)) return { x: rx.n, y: ry.n, width: rx.outSize, height: ry.outSize };
     if (method === "nearest") {
       const [cols, rows] = [nearestIndex(rx, level!.width, "x"), nearestIndex(ry, level!.height, "y")];
       return { x: cols[0], y: rows[0], width: cols[cols.length - 1] + 1 - cols[0], height: rows[rows.length - 1] + 1 - rows[0] };
@@ -94,6 +95,30 @@ export function resampleWindow(srcWindow: FractionalWindow, out: { width: number
   const x = Math.floor(srcWindow.x) - margin;
   const y = Math.floor(srcWindow.y) - margin;
   return { x, y, width: Math.ceil(srcWindow.x + srcWindow.width) + margin - x, height: Math.ceil(srcWindow.y + srcWindow.height) + margin - y };
+}
+
+/**
+ * Whether GDAL reads this request as a plain copy, whatever the method: `GDALRasterBand::IRasterIO`
+ * copies when the integer source window is as large as the output (one level pixel per output
+ * pixel), starting at the window's integer offset.
+ */
+function isCopy(rx: Request, ry: Request): boolean {
+  return Math.floor(rx.dfSize + 0.5) === rx.outSize && Math.floor(ry.dfSize + 0.5) === ry.outSize;
+}
+
+/**
+ * Whether {@link resample} returns exactly the pixels of {@link resampleWindow}'s window for this
+ * request (a copy covering the whole output): then that window is the answer.
+ *
+ * @example
+ * ```ts
+ * copiesWindow({ x: 256, y: 0, width: 256, height: 256 }, { width: 256, height: 256 }, "cubic", cog.ifds[0]); // true
+ * ```
+ */
+export function copiesWindow(srcWindow: FractionalWindow, out: { width: number; height: number }, method: Resampling, level: { width: number; height: number }): boolean {
+  const axes = requestAxes(srcWindow, out, method, level);
+  if (axes === null || !isCopy(axes[0], axes[1])) return false;
+  return axes[0].out === 0 && axes[1].out === 0 && axes[0].outSize === out.width && axes[1].outSize === out.height;
 }
 
 /**
@@ -167,7 +192,8 @@ export function resample(src: Raster, srcWindow: FractionalWindow, out: { width:
   const axes = requestAxes({ ...srcWindow, x: srcWindow.x - level.x, y: srcWindow.y - level.y }, out, opts.method, level);
   if (axes === null) return result;
   const [rx, ry] = axes;
-  if (opts.method === "nearest") nearest(src, level, rx, ry, result);
+  if (isCopy(rx, ry)) nearest(src, level, rx, ry, result, true);
+  else if (opts.method === "nearest") nearest(src, level, rx, ry, result);
   else if (componentsOf(src.dtype) !== 1 || typeof src.data[0] === "bigint") {
     throw new CogError("COG_UNSUPPORTED", `${opts.method} resampling of ${src.dtype} data is not supported (use nearest)`);
   } else resampled(src, level, rx, ry, { method: opts.method, fill, alphaBand: opts.alphaBand }, result);
@@ -183,13 +209,13 @@ function need(src: Raster, x0: number, y0: number, x1: number, y1: number): void
 }
 
 /**
- * GDALRasterBand::IRasterIO's nearest path ({@link nearestIndex}). The source column of every output column and the source row of every output row are computed
+ * GDALRasterBand::IRasterIO's nearest path ({@link nearestIndex}), or its plain copy (`copy`). The source column of every output column and the source row of every output row are computed
  * once; then each band is copied row by row (a plain copy where the columns are consecutive).
  */
-function nearest(src: Raster, level: PixelWindow, rx: Request, ry: Request, dst: Raster): void {
+function nearest(src: Raster, level: PixelWindow, rx: Request, ry: Request, dst: Raster, copy = false): void {
   const comps = componentsOf(src.dtype);
   const [W, H] = [rx.outSize, ry.outSize];
-  const [cols, rows] = [nearestIndex(rx, level.width, "x"), nearestIndex(ry, level.height, "y")];
+  const [cols, rows] = copy ? [Int32Array.from({ length: W }, (_, i) => rx.n + i), Int32Array.from({ length: H }, (_, j) => ry.n + j)] : [nearestIndex(rx, level.width, "x"), nearestIndex(ry, level.height, "y")];
   for (let i = 0; i < W; i++) cols[i] += level.x;
   for (let j = 0; j < H; j++) rows[j] += level.y;
   need(src, cols[0], rows[0], cols[W - 1] + 1, rows[H - 1] + 1);
