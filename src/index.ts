@@ -35,7 +35,7 @@ export type { WarpMethod } from "./raster/warp-kernels.js";
 export type { Resampling } from "./raster/resample.js";
 export type { OverviewStrategy } from "./locate/overview.js";
 export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-mercator.js";
-export { resample, resampleWindow, type FractionalWindow, type ResampleOptions } from "./raster/resample.js";
+// resample and resampleWindow are in `cogread/resampling` (src/resampling.ts): kept out of the core bundle.
 export { chooseOverview, type OverviewRequest } from "./locate/overview.js";
 export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/block-cache.js";
 export { formatCacheLine } from "./io/block-cache.js";

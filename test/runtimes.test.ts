@@ -2,7 +2,7 @@
 // with plain esbuild for the browser and run in headless Chromium, the same with Vite, and a
 // Worker run by workerd through miniflare. Each decodes every codec fixture with the same calls
 // as Node (the packed Node build) and must give the same digests. Also the size budget.
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -187,6 +187,26 @@ describe("runtimes: the packed package", () => {
     for (const codec of ["jpeg", "webp", "lerc", "zstd"]) {
       const file = require.resolve(`cogread/wasm/${codec}.wasm`);
       expect(WebAssembly.validate(readFileSync(file)), codec).toBe(true);
+    }
+  });
+
+  it("the cogread/resampling subpath: every file its exports entry names is packed; Node ESM, CommonJS and a browser bundle load it", async () => {
+    const pkg = path.join(dir, "node_modules/cogread");
+    const entry = JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")).exports["./resampling"];
+    const targets = JSON.stringify(entry).match(/\.\/dist\/[^"]+/g)!;
+    expect(targets).toHaveLength(7);
+    for (const t of targets) expect(existsSync(path.join(pkg, t)), t).toBe(true);
+    const require = createRequire(path.join(dir, "package.json"));
+    expect(Object.keys(require("cogread/resampling")).sort()).toEqual(["resample", "resampleWindow"]);
+    const esm = await import(pathToFileURL(path.join(pkg, entry.node.import)).href);
+    expect(Object.keys(esm).sort()).toEqual(["resample", "resampleWindow"]);
+    for (const conditions of [["browser"], ["workerd", "worker", "browser"]]) {
+      const result = await build({
+        absWorkingDir: dir, stdin: { contents: `export { resample } from "cogread/resampling";`, resolveDir: dir }, bundle: true,
+        platform: conditions.length === 1 ? "browser" : "neutral", conditions, format: "esm", write: false, metafile: true, logLevel: "silent",
+      });
+      const flavour = conditions[0] === "workerd" ? "workerd" : "web";
+      expect(Object.keys(result.metafile.inputs).some((i) => i.endsWith(`dist/${flavour}/resampling.js`)), conditions.join()).toBe(true);
     }
   });
 
