@@ -276,6 +276,7 @@ describe("runtimes: the packed package", () => {
         "jpeg-js (only when chosen)": /jpeg-js\//,
         "proj4 (CRS other than 4326/3857)": /proj4\/lib\//,
         "read()/tile() (resampling, warping)": /dist\/web\/raster\/(read-bounds|map-tile)\.js$/,
+        "CRS: GeoKeys and EPSG tables (a file with GeoKeys)": /dist\/web\/tiff\/(geo|crs|epsg|geokeys)\.js$/,
       };
       for (const [name, re] of Object.entries(lazy)) {
         const own = [...staticClosure(m, having(re))].filter((o) => !core.has(o));

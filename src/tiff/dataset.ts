@@ -1,9 +1,9 @@
 import { CogError, isCogError } from "../errors.js";
 import type { HeaderReader } from "../io/header-reader.js";
 import type { CogLimits } from "../options.js";
-import { crsFromGeoKeys, type CrsInfo } from "./crs.js";
+import type { CrsInfo } from "./crs.js";
 import { parseGdalMetadata, parseNodata, type GdalMetadata } from "./gdal-metadata.js";
-import { parseGeoKeys, type GeoKeys } from "./geokeys.js";
+import type { GeoKeys } from "./geokeys.js";
 import { readGeoreference, type Gcp, type GeoTransform } from "./georef.js";
 import { parseGhostArea, type GhostArea } from "./ghost.js";
 import { parseTiffHeader, type TiffHeader } from "./header.js";
@@ -64,8 +64,7 @@ export async function readTiffDataset(
   const { ifds, warnings } = await walkIfds(header, tiff, opts);
   const { images, masks, maskOf } = buildLevels(ifds, { limits: opts.limits, fileSize: header.fileSize }, warnings);
   const main = ifds[images[0].ifdIndex];
-  const geoKeys = readGeoKeys(main, warnings);
-  const crs = crsFromGeoKeys(geoKeys);
+  const { geoKeys, crs } = await readGeo(main, warnings);
   const { transform, gcps } = readGeoreference(main, crs.rasterType === "point", { ...images[0], warnings });
   const nodataText = main.string(TAG.GdalNodata);
   return {
@@ -94,16 +93,14 @@ function readGhost(header: HeaderReader, tiff: TiffHeader): GhostArea | undefine
   return parseGhostArea(header.get(start, available));
 }
 
-function readGeoKeys(ifd: Ifd, warnings: string[]): GeoKeys {
-  const directory = ifd.numbers(TAG.GeoKeyDirectory);
-  if (directory === undefined) return new Map();
-  try {
-    return parseGeoKeys(directory, ifd.numbers(TAG.GeoDoubleParams), ifd.string(TAG.GeoAsciiParams));
-  } catch (e) {
-    if (!isCogError(e)) throw e;
-    warnings.push(`GeoKeyDirectory ignored: ${e.message}`);
-    return new Map();
-  }
+/** What `crsFromGeoKeys` makes of no GeoKeys (test/crs.test.ts checks they agree). */
+export const NO_CRS: Readonly<CrsInfo> = { rasterType: "area" };
+
+/** GeoKeys and CRS; the parser and the EPSG tables load only for a file that has GeoKeys. */
+async function readGeo(ifd: Ifd, warnings: string[]): Promise<{ geoKeys: GeoKeys; crs: CrsInfo }> {
+  if (!ifd.has(TAG.GeoKeyDirectory)) return { geoKeys: new Map(), crs: { ...NO_CRS } };
+  const { readGeo } = await import("./geo.js");
+  return readGeo(ifd, warnings);
 }
 
 /**

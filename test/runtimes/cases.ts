@@ -62,7 +62,7 @@ export function centreTile(cog: { geographicBounds?: readonly number[]; maxzoom?
 }
 
 /**
- * Opens `${baseUrl}/${name}` for each fixture and digests open, getTile(0, 0, 0), getTile of the
+ * Opens `${baseUrl}/${name}` for each fixture and digests open, its CRS, getTile(0, 0, 0), getTile of the
  * last overview, read (bilinear, 50×40 over the image bounds) and the map tile at the centre
  * at maxzoom.
  */
@@ -84,6 +84,8 @@ export async function runCases(
       continue;
     }
     result.open = `${cog.width}x${cog.height} ${cog.ifds.length} levels ${cog.profile.dtype}`;
+    // The CRS (its parser and EPSG tables are a lazy chunk) and where it puts the image.
+    result.crs = `${JSON.stringify(cog.crs)} ${cog.geographicBounds?.map((v) => v.toFixed(6)).join(",") ?? "-"}`;
     result.getTile = await attempt(async () => digest(await cog.getTile(0, 0, 0)));
     const last = cog.ifds.length - 1;
     result.getTileOverview = await attempt(async () => digest(await cog.getTile(0, 0, last)));
