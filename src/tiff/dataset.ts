@@ -96,11 +96,23 @@ function readGhost(header: HeaderReader, tiff: TiffHeader): GhostArea | undefine
 /** What `crsFromGeoKeys` makes of no GeoKeys (test/crs.test.ts checks they agree). */
 export const NO_CRS: Readonly<CrsInfo> = { rasterType: "area" };
 
-/** GeoKeys and CRS; the parser and the EPSG tables load only for a file that has GeoKeys. */
+/**
+ * GeoKeys and CRS. The parser and the EPSG tables load only for a file that has a GeoKeyDirectory;
+ * one that cannot be parsed is ignored with a warning.
+ */
 async function readGeo(ifd: Ifd, warnings: string[]): Promise<{ geoKeys: GeoKeys; crs: CrsInfo }> {
-  if (!ifd.has(TAG.GeoKeyDirectory)) return { geoKeys: new Map(), crs: { ...NO_CRS } };
-  const { readGeo } = await import("./geo.js");
-  return readGeo(ifd, warnings);
+  const directory = ifd.numbers(TAG.GeoKeyDirectory);
+  if (directory === undefined) return { geoKeys: new Map(), crs: { ...NO_CRS } };
+  const { crsFromGeoKeys, parseGeoKeys } = await import("./geo.js");
+  let geoKeys: GeoKeys;
+  try {
+    geoKeys = parseGeoKeys(directory, ifd.numbers(TAG.GeoDoubleParams), ifd.string(TAG.GeoAsciiParams));
+  } catch (e) {
+    if (!isCogError(e)) throw e;
+    warnings.push(`GeoKeyDirectory ignored: ${e.message}`);
+    geoKeys = new Map();
+  }
+  return { geoKeys, crs: crsFromGeoKeys(geoKeys) };
 }
 
 /**
