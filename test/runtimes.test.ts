@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
-import { centreTile, CODEC_FIXTURES, runCases } from "./runtimes/cases.js";
+import { centreTile, CODEC_FIXTURES, fnv, MULTIPART_PREFIX, MULTIPART_RANGES, runCases } from "./runtimes/cases.js";
 import { chromiumMissing, launchChromium } from "./runtimes/chromium.js";
 import { makeConsumer, ROOT } from "./runtimes/consumer.js";
 
@@ -80,8 +80,8 @@ const files: Record<string, Uint8Array> = {};
 
 beforeAll(async () => {
   dir = makeConsumer({ "app.js": APP, "core.js": CORE_APP, "worker.js": WORKER, "worker-web.js": WORKER_WEB, "index.html": PAGE });
-  for (const name of CODEC_FIXTURES) files[`/${name}`] = readFileSync(path.join(ROOT, "test/fixtures", name));
-  server = await startRangeServer(files);
+  for (const name of CODEC_FIXTURES) files[`/${name}`] = files[`${MULTIPART_PREFIX}/${name}`] = readFileSync(path.join(ROOT, "test/fixtures", name));
+  server = await startRangeServer(files, { multiRange: (p) => (p.startsWith(`${MULTIPART_PREFIX}/`) ? "multipart" : "whole") });
   const nodeBuild = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/index.js")).href);
   nodeResults = await runCases(nodeBuild, server.url);
 }, 60_000);
@@ -210,11 +210,14 @@ describe("runtimes: the packed package", () => {
     }
   });
 
-  it("Node (packed ESM build) decodes every codec fixture", () => {
+  it("Node (packed ESM build) decodes every codec fixture, and reads a multipart/byteranges answer", () => {
     for (const name of CODEC_FIXTURES) {
       expect(nodeResults[name]?.getTile, name).toMatch(/^\d+x\d+x\d+ /);
       for (const [call, digest] of Object.entries(nodeResults[name])) expect(digest, `${name} ${call}`).not.toMatch(/^ERROR/);
     }
+    const file = files[`/${CODEC_FIXTURES[0]}`]!;
+    const want = MULTIPART_RANGES.map(([o, n]) => `${n} ${fnv(file.subarray(o, o + n)).toString(16)}`).join(", ");
+    expect(nodeResults.multipart).toEqual({ readRanges: `${want} in 1 request` });
   });
 
   it("Node CommonJS (require of the packed package): the same digests as ESM", async () => {

@@ -24,7 +24,7 @@ export const CODEC_FIXTURES = [
 export type CaseDigests = Record<string, string>;
 
 /** FNV-1a (32-bit) over bytes: enough to tell pixels apart, and the same in every runtime. */
-function fnv(bytes: Uint8Array, h = 0x811c9dc5): number {
+export function fnv(bytes: Uint8Array, h = 0x811c9dc5): number {
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
   return h;
 }
@@ -95,5 +95,19 @@ export async function runCases(
     if (xyz) result.tile = await attempt(async () => digest(await cog.tile(...xyz)));
     await cog.close();
   }
+  // A multi-range read answered 206 multipart/byteranges: the body parser is a lazy chunk.
+  out.multipart = { readRanges: await attempt(() => multipartDigest(cogread, `${baseUrl}${MULTIPART_PREFIX}/${names[0]}`)) };
   return out;
+}
+
+/** Paths under this prefix serve the same files, and answer multi-range requests with multipart/byteranges. */
+export const MULTIPART_PREFIX = "/multipart";
+/** The ranges the multipart case reads in one request. */
+export const MULTIPART_RANGES: Array<[number, number]> = [[0, 256], [4096, 512]];
+
+/** `length hash` of each range read by one multi-range request, and how many requests it took. */
+async function multipartDigest(cogread: typeof Cogread, url: string): Promise<string> {
+  const reports: unknown[] = [];
+  const parts = await new cogread.FetchSource(url, { multiRange: "always" }).readRanges(MULTIPART_RANGES, { onRequest: (r) => reports.push(r) });
+  return `${parts.map((p) => `${p.length} ${fnv(p).toString(16)}`).join(", ")} in ${reports.length} request`;
 }
