@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
-import { centreTile, CODEC_FIXTURES, fnv, MULTIPART_PREFIX, MULTIPART_RANGES, runCases } from "./runtimes/cases.js";
+import { centreTile, CODEC_FIXTURES, fnv, MULTIPART_PREFIX, MULTIPART_RANGES, runCases, S3_BUCKET } from "./runtimes/cases.js";
 import { chromiumMissing, launchChromium } from "./runtimes/chromium.js";
 import { makeConsumer, ROOT } from "./runtimes/consumer.js";
 
@@ -80,7 +80,9 @@ const files: Record<string, Uint8Array> = {};
 
 beforeAll(async () => {
   dir = makeConsumer({ "app.js": APP, "core.js": CORE_APP, "worker.js": WORKER, "worker-web.js": WORKER_WEB, "index.html": PAGE });
-  for (const name of CODEC_FIXTURES) files[`/${name}`] = files[`${MULTIPART_PREFIX}/${name}`] = readFileSync(path.join(ROOT, "test/fixtures", name));
+  for (const name of CODEC_FIXTURES) {
+    files[`/${name}`] = files[`${MULTIPART_PREFIX}/${name}`] = files[`/${S3_BUCKET}/${name}`] = readFileSync(path.join(ROOT, "test/fixtures", name));
+  }
   server = await startRangeServer(files, { multiRange: (p) => (p.startsWith(`${MULTIPART_PREFIX}/`) ? "multipart" : "whole") });
   const nodeBuild = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/index.js")).href);
   nodeResults = await runCases(nodeBuild, server.url);
@@ -210,7 +212,7 @@ describe("runtimes: the packed package", () => {
     }
   });
 
-  it("Node (packed ESM build) decodes every codec fixture, and reads a multipart/byteranges answer", () => {
+  it("Node (packed ESM build) decodes every codec fixture, reads a multipart/byteranges answer and an S3 object", () => {
     for (const name of CODEC_FIXTURES) {
       expect(nodeResults[name]?.getTile, name).toMatch(/^\d+x\d+x\d+ /);
       for (const [call, digest] of Object.entries(nodeResults[name])) expect(digest, `${name} ${call}`).not.toMatch(/^ERROR/);
@@ -218,6 +220,7 @@ describe("runtimes: the packed package", () => {
     const file = files[`/${CODEC_FIXTURES[0]}`]!;
     const want = MULTIPART_RANGES.map(([o, n]) => `${n} ${fnv(file.subarray(o, o + n)).toString(16)}`).join(", ");
     expect(nodeResults.multipart).toEqual({ readRanges: `${want} in 1 request` });
+    expect(nodeResults.s3).toEqual({ getTile: nodeResults[CODEC_FIXTURES[0]].getTile });
   });
 
   it("Node CommonJS (require of the packed package): the same digests as ESM", async () => {
@@ -280,6 +283,9 @@ describe("runtimes: the packed package", () => {
         "proj4 (CRS other than 4326/3857)": /proj4\/lib\//,
         "read()/tile() (resampling, warping)": /dist\/web\/raster\/(read-bounds|map-tile)\.js$/,
         "CRS: GeoKeys and EPSG tables (a file with GeoKeys)": /dist\/web\/tiff\/(geo|crs|epsg|geokeys)\.js$/,
+        "S3 requests (signing, S3 error codes)": /dist\/web\/source\/s3-fetch\.js$/,
+        "aws4fetch (first signed S3 request)": /aws4fetch\//,
+        "multipart/byteranges parser": /dist\/web\/source\/multipart-body\.js$/,
       };
       for (const [name, re] of Object.entries(lazy)) {
         const own = [...staticClosure(m, having(re))].filter((o) => !core.has(o));

@@ -97,8 +97,24 @@ export async function runCases(
   }
   // A multi-range read answered 206 multipart/byteranges: the body parser is a lazy chunk.
   out.multipart = { readRanges: await attempt(() => multipartDigest(cogread, `${baseUrl}${MULTIPART_PREFIX}/${names[0]}`)) };
+  // The S3 source (its request signing is a lazy chunk, aws4fetch another): the server under
+  // `${baseUrl}/${S3_BUCKET}/` is a path-style endpoint that does not check signatures.
+  out.s3 = { getTile: await attempt(async () => {
+    const source = new cogread.S3Source(`s3://${S3_BUCKET}/${names[0]}`, { endpoint: baseUrl, region: "eu-west-1", credentials: S3_KEYS });
+    const cog = await cogread.COGReader.open(source, { headerCache: false, ...options });
+    try {
+      return digest(await cog.getTile(0, 0, 0));
+    } finally {
+      await cog.close();
+    }
+  }) };
   return out;
 }
+
+/** Bucket of the S3 case: paths under `/${S3_BUCKET}/` serve the same files. */
+export const S3_BUCKET = "s3-bucket";
+/** Made-up keys: requests are signed, the test server does not check. */
+const S3_KEYS = { accessKeyId: "AKIDRUNTIMETEST00001", secretAccessKey: "not-a-secret" };
 
 /** Paths under this prefix serve the same files, and answer multi-range requests with multipart/byteranges. */
 export const MULTIPART_PREFIX = "/multipart";
