@@ -26,7 +26,7 @@ export type { BlockInfo, Codec } from "./decode/types.js";
 export { registerCodec, type CodecLoader } from "./decode/registry.js";
 export { jpegCodec } from "./decode/jpeg-backend.js";
 export type { JpegBackend } from "./decode/jpeg.js";
-export { setCodecWasm, type WasmCodec, type WasmInput, type WasmProvider } from "./decode/wasm.js";
+export { setCodecWasm, type WasmCodec, type WasmInput, type WasmProvider } from "./decode/wasm-config.js";
 export type { DecodePool } from "./decode/worker-pool.js";
 export type { PixelWindow } from "./raster/mosaic.js";
 export type { ReadBoundsOptions } from "./raster/read-bounds.js";
