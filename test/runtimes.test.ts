@@ -284,6 +284,7 @@ describe("runtimes: the packed package", () => {
         "read()/tile() (resampling, warping)": /dist\/web\/raster\/(read-bounds|map-tile)\.js$/,
         "CRS: GeoKeys and EPSG tables (a file with GeoKeys)": /dist\/web\/tiff\/(geo|crs|epsg|geokeys)\.js$/,
         "web-map extent (a north-up file; it loads proj4)": /dist\/web\/raster\/(geo-extent|projection)\.js$/,
+        "GDAL_METADATA parser (a file with the tag)": /dist\/web\/tiff\/gdal-metadata\.js$/,
         "S3 requests (signing, S3 error codes)": /dist\/web\/source\/s3-fetch\.js$/,
         "aws4fetch (first signed S3 request)": /aws4fetch\//,
         "multipart/byteranges parser": /dist\/web\/source\/multipart-body\.js$/,

@@ -2,13 +2,14 @@ import { CogError, isCogError } from "../errors.js";
 import type { HeaderReader } from "../io/header-reader.js";
 import type { CogLimits } from "../options.js";
 import type { CrsInfo } from "./crs.js";
-import { parseGdalMetadata, parseNodata, type GdalMetadata } from "./gdal-metadata.js";
+import type { GdalMetadata } from "./gdal-metadata.js";
 import type { GeoKeys } from "./geokeys.js";
 import { readGeoreference, type Gcp, type GeoTransform } from "./georef.js";
 import { parseGhostArea, type GhostArea } from "./ghost.js";
 import { parseTiffHeader, type TiffHeader } from "./header.js";
 import type { Ifd } from "./ifd.js";
 import { buildImageInfo, type ImageInfo } from "./image.js";
+import { parseNodata } from "./nodata.js";
 import { TAG } from "./tags.js";
 import { walkIfds } from "./walk.js";
 
@@ -67,6 +68,7 @@ export async function readTiffDataset(
   const { geoKeys, crs } = await readGeo(main, warnings);
   const { transform, gcps } = readGeoreference(main, crs.rasterType === "point", { ...images[0], warnings });
   const nodataText = main.string(TAG.GdalNodata);
+  const metadata = await readGdalMetadata(main.string(TAG.GdalMetadata));
   return {
     header,
     tiff,
@@ -81,7 +83,7 @@ export async function readTiffDataset(
     gcps,
     nodata: parseNodata(nodataText),
     nodataText: nodataText?.trim(),
-    metadata: parseGdalMetadata(main.string(TAG.GdalMetadata)),
+    metadata,
     warnings,
   };
 }
@@ -91,6 +93,12 @@ function readGhost(header: HeaderReader, tiff: TiffHeader): GhostArea | undefine
   const available = Math.min(4096, (header.fileSize ?? start + 4096) - start);
   if (available <= 0 || !header.has(start, available)) return undefined;
   return parseGhostArea(header.get(start, available));
+}
+
+/** GDAL_METADATA; its XML parser loads only for a file that has the tag (README, "Bundle sizes"). */
+async function readGdalMetadata(xml: string | undefined): Promise<GdalMetadata> {
+  if (xml === undefined) return { dataset: {}, bands: [] };
+  return (await import("./gdal-metadata.js")).parseGdalMetadata(xml);
 }
 
 /** What `crsFromGeoKeys` makes of no GeoKeys (test/crs.test.ts checks they agree). */

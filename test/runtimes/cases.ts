@@ -86,6 +86,7 @@ export async function runCases(
     result.open = `${cog.width}x${cog.height} ${cog.ifds.length} levels ${cog.profile.dtype}`;
     // The CRS (its parser and EPSG tables are a lazy chunk) and where it puts the image.
     result.crs = `${JSON.stringify(cog.crs)} ${cog.geographicBounds?.map((v) => v.toFixed(6)).join(",") ?? "-"}`;
+    result.metadata = JSON.stringify(cog.metadata); // GDAL_METADATA's parser is a lazy chunk too
     result.getTile = await attempt(async () => digest(await cog.getTile(0, 0, 0)));
     const last = cog.ifds.length - 1;
     result.getTileOverview = await attempt(async () => digest(await cog.getTile(0, 0, last)));
