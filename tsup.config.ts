@@ -39,9 +39,9 @@ function libraryExternal(): Plugin {
 
 export default defineConfig([
   nodeBuild({
-    entry: { index: "src/index.ts", "decode/worker": "src/decode/worker.ts" },
+    entry: { index: "src/index.ts", resampling: "src/resampling.ts", "decode/worker": "src/decode/worker.ts" },
     format: ["esm", "cjs"],
-    dts: { entry: { index: "src/index.ts" } },
+    dts: { entry: { index: "src/index.ts", resampling: "src/resampling.ts" } },
     shims: true,
     external: ["node:fs", "node:fs/promises", "node:zlib", "node:url", "node:os", "node:module", "node:stream", "node:worker_threads", "undici", "proj4"],
   }),

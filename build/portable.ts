@@ -3,6 +3,7 @@
 // exactly as it would the sources (a pre-bundled file keeps every chunk it imports). What differs
 // from the sources:
 //   platform/node.js      is src/platform/web.ts (no Node built-ins, no undici)
+//   platform/inflate.js   is src/platform/inflate-web.ts (no node:zlib)
 //   decode/glue/*.js      the codec packages' emscripten glue, bundled and patched (plugins.ts)
 //   decode/wasm-default.js imports decode/wasm/<codec>.js on first use: the WASM embedded as
 //                          base64 (web) or a `.wasm` module import that workerd compiles (workerd)
@@ -30,7 +31,7 @@ async function portable(target: "web" | "workerd"): Promise<void> {
   const common = { format: "esm", target: "es2022", platform: "neutral", logLevel: "warning" } as const;
   const entries = sources().filter((p) => !NODE_ONLY.some((n) => p.slice(4).startsWith(n)));
   await build({ ...common, entryPoints: entries, outdir: out, outbase: "src", bundle: false });
-  await build({ ...common, entryPoints: { "platform/node": "src/platform/web.ts" }, outdir: out, bundle: false });
+  await build({ ...common, entryPoints: { "platform/node": "src/platform/web.ts", "platform/inflate": "src/platform/inflate-web.ts" }, outdir: out, bundle: false });
   await build({
     ...common,
     entryPoints: { "decode/glue/jpeg": "src/decode/glue/jpeg.ts", "decode/glue/webp": "src/decode/glue/webp.ts", "decode/glue/lerc": "src/decode/glue/lerc.ts" },

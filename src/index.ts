@@ -26,7 +26,7 @@ export type { BlockInfo, Codec } from "./decode/types.js";
 export { registerCodec, type CodecLoader } from "./decode/registry.js";
 export { jpegCodec } from "./decode/jpeg-backend.js";
 export type { JpegBackend } from "./decode/jpeg.js";
-export { setCodecWasm, type WasmCodec, type WasmInput, type WasmProvider } from "./decode/wasm.js";
+export { setCodecWasm, type WasmCodec, type WasmInput, type WasmProvider } from "./decode/wasm-config.js";
 export type { DecodePool } from "./decode/worker-pool.js";
 export type { PixelWindow } from "./raster/mosaic.js";
 export type { ReadBoundsOptions } from "./raster/read-bounds.js";
@@ -35,7 +35,7 @@ export type { WarpMethod } from "./raster/warp-kernels.js";
 export type { Resampling } from "./raster/resample.js";
 export type { OverviewStrategy } from "./locate/overview.js";
 export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-mercator.js";
-export { resample, resampleWindow, type FractionalWindow, type ResampleOptions } from "./raster/resample.js";
+// resample and resampleWindow are in `cogread/resampling` (src/resampling.ts): kept out of the core bundle.
 export { chooseOverview, type OverviewRequest } from "./locate/overview.js";
 export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/block-cache.js";
 export { formatCacheLine } from "./io/block-cache.js";

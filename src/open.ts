@@ -7,9 +7,10 @@ import { decodeSnapshot } from "./io/snapshot.js";
 import { HeaderReader } from "./io/header-reader.js";
 import { CountingSource } from "./io/stats.js";
 import { DEFAULT_INITIAL_BYTES, DEFAULT_LIMITS, type OpenOptions } from "./options.js";
-import { geoExtent, type GeoExtent } from "./raster/geo-extent.js";
+import type { GeoExtent } from "./raster/geo-extent.js";
 import { openSource, type SourceInput } from "./source/open.js";
 import { readTiffDataset, type TiffDataset } from "./tiff/dataset.js";
+import { transformBounds } from "./tiff/georef.js";
 
 /**
  * Opens a source and parses its header: the first `initialBytes` in one read, more only with
@@ -59,7 +60,9 @@ export async function openFile(
     const gt = dataset.transform;
     const main = dataset.images[0];
     const northUp = gt !== undefined && gt[2] === 0 && gt[4] === 0;
-    const extent = northUp ? await geoExtent({ crs: dataset.crs, transform: gt, width: main.width, height: main.height, url }) : undefined;
+    // Where the image lies on the web map: its code and proj4 load only for a north-up file.
+    const bounds = northUp ? transformBounds(gt, main.width, main.height) : undefined;
+    const extent = bounds ? await (await import("./raster/geo-extent.js")).geoExtent({ crs: dataset.crs, bounds, width: main.width, height: main.height, url }) : undefined;
     if (cacheable) headerCache.set(cacheKey, { dataset, extent, etag: (source.inner as { etag?: string }).etag });
     return { source, dataset, extent, cacheKey };
   } catch (e) {

@@ -7,14 +7,13 @@ import { envSettings } from "./env.js";
 import type { OverviewStrategy } from "./locate/overview.js";
 import { BlockCache, sharedBlockCache } from "./io/block-cache.js";
 import { TileCache, sharedTileCache } from "./raster/tile-cache.js";
-import { readPoint } from "./raster/point.js";
 import type { SourceInput } from "./source/open.js";
 import type { Raster } from "./raster/raster.js";
 import type { BoundsReaderContext, ReadBoundsOptions } from "./raster/read-bounds.js";
 import type { MapTileContext, MapTileOptions } from "./raster/map-tile.js";
 import { createPlanner, type ReadPlanner } from "./plan-reads.js";
 import type { GeoExtent } from "./raster/geo-extent.js";
-import { crsDefinition, pointTransform } from "./raster/projection.js";
+import type { PointTransform } from "./raster/projection.js";
 import { tileBounds } from "./locate/web-mercator.js";
 
 /**
@@ -151,7 +150,13 @@ export class COGReader extends COGReaderCore {
     const gt = this.dataset.transform;
     if (gt === undefined) throw new CogError("COG_UNSUPPORTED", "the file has no geotransform", { url: this.url });
     const crs = opts.crs ?? "EPSG:4326";
-    const toImage = crs === "image" ? undefined : crs === "EPSG:4326" ? this.requireExtent().fromLonLat : await pointTransform(crs, await crsDefinition(this.crs, this.url));
+    let toImage: PointTransform | undefined;
+    if (crs === "EPSG:4326") toImage = this.requireExtent().fromLonLat;
+    else if (crs !== "image") {
+      const { crsDefinition, pointTransform } = await import("./raster/projection.js");
+      toImage = await pointTransform(crs, await crsDefinition(this.crs, this.url));
+    }
+    const { readPoint } = await import("./raster/point.js");
     return readPoint({ transform: gt, width: this.width, height: this.height, url: this.url, readWindow: (w, z, o) => this.readWindow(w, z, o) }, toImage ? toImage(x, y) : [x, y], opts);
   }
 

@@ -5,6 +5,7 @@ import proj4 from "proj4";
 import { describe, expect, it } from "vitest";
 import { crsFromGeoKeys, proj4FromEpsg, supportedEpsgCodes } from "../src/tiff/crs.js";
 import { GEOKEY, parseGeoKeys, type GeoKeys } from "../src/tiff/geokeys.js";
+import { NO_CRS } from "../src/tiff/dataset.js";
 
 /**
  * GDAL's answers, written by test/fixtures/crs/make_expected.py (GDAL 3.6.2 / PROJ 9.1.1):
@@ -263,6 +264,8 @@ describe("crsFromGeoKeys", () => {
 
   it("reads an empty key set as an area raster with nothing else known", () => {
     expect(crsFromGeoKeys(new Map())).toEqual({ rasterType: "area" });
+    // What readTiffDataset gives a file without GeoKeys, without loading this module.
+    expect(crsFromGeoKeys(new Map())).toEqual(NO_CRS);
   });
 
   it("reads PixelIsPoint", () => {

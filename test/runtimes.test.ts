@@ -2,7 +2,7 @@
 // with plain esbuild for the browser and run in headless Chromium, the same with Vite, and a
 // Worker run by workerd through miniflare. Each decodes every codec fixture with the same calls
 // as Node (the packed Node build) and must give the same digests. Also the size budget.
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
-import { centreTile, CODEC_FIXTURES, runCases } from "./runtimes/cases.js";
+import { centreTile, CODEC_FIXTURES, fnv, MULTIPART_PREFIX, MULTIPART_RANGES, runCases, S3_BUCKET } from "./runtimes/cases.js";
 import { chromiumMissing, launchChromium } from "./runtimes/chromium.js";
 import { makeConsumer, ROOT } from "./runtimes/consumer.js";
 
@@ -67,9 +67,10 @@ export default {
 `;
 /**
  * The core budget of README "Bundle sizes" (open + DEFLATE + getTile, esbuild --minify, gzip -9):
- * a guard against growth at today's size. Issue 10 asks for 30 KB; README says what stands between.
+ * a guard against growth just above today's size (34,035 bytes). Issue 10 asks for 30 KB; README
+ * says what stands between without changing the API.
  */
-const CORE_BUDGET = 46 * 1024;
+const CORE_BUDGET = 34 * 1024;
 
 type Results = Awaited<ReturnType<typeof runCases>>;
 
@@ -80,8 +81,10 @@ const files: Record<string, Uint8Array> = {};
 
 beforeAll(async () => {
   dir = makeConsumer({ "app.js": APP, "core.js": CORE_APP, "worker.js": WORKER, "worker-web.js": WORKER_WEB, "index.html": PAGE });
-  for (const name of CODEC_FIXTURES) files[`/${name}`] = readFileSync(path.join(ROOT, "test/fixtures", name));
-  server = await startRangeServer(files);
+  for (const name of CODEC_FIXTURES) {
+    files[`/${name}`] = files[`${MULTIPART_PREFIX}/${name}`] = files[`/${S3_BUCKET}/${name}`] = readFileSync(path.join(ROOT, "test/fixtures", name));
+  }
+  server = await startRangeServer(files, { multiRange: (p) => (p.startsWith(`${MULTIPART_PREFIX}/`) ? "multipart" : "whole") });
   const nodeBuild = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/index.js")).href);
   nodeResults = await runCases(nodeBuild, server.url);
 }, 60_000);
@@ -190,11 +193,35 @@ describe("runtimes: the packed package", () => {
     }
   });
 
-  it("Node (packed ESM build) decodes every codec fixture", () => {
+  it("the cogread/resampling subpath: every file its exports entry names is packed; Node ESM, CommonJS and a browser bundle load it", async () => {
+    const pkg = path.join(dir, "node_modules/cogread");
+    const entry = JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")).exports["./resampling"];
+    const targets = JSON.stringify(entry).match(/\.\/dist\/[^"]+/g)!;
+    expect(targets).toHaveLength(7);
+    for (const t of targets) expect(existsSync(path.join(pkg, t)), t).toBe(true);
+    const require = createRequire(path.join(dir, "package.json"));
+    expect(Object.keys(require("cogread/resampling")).sort()).toEqual(["resample", "resampleWindow"]);
+    const esm = await import(pathToFileURL(path.join(pkg, entry.node.import)).href);
+    expect(Object.keys(esm).sort()).toEqual(["resample", "resampleWindow"]);
+    for (const conditions of [["browser"], ["workerd", "worker", "browser"]]) {
+      const result = await build({
+        absWorkingDir: dir, stdin: { contents: `export { resample } from "cogread/resampling";`, resolveDir: dir }, bundle: true,
+        platform: conditions.length === 1 ? "browser" : "neutral", conditions, format: "esm", write: false, metafile: true, logLevel: "silent",
+      });
+      const flavour = conditions[0] === "workerd" ? "workerd" : "web";
+      expect(Object.keys(result.metafile.inputs).some((i) => i.endsWith(`dist/${flavour}/resampling.js`)), conditions.join()).toBe(true);
+    }
+  });
+
+  it("Node (packed ESM build) decodes every codec fixture, reads a multipart/byteranges answer and an S3 object", () => {
     for (const name of CODEC_FIXTURES) {
       expect(nodeResults[name]?.getTile, name).toMatch(/^\d+x\d+x\d+ /);
       for (const [call, digest] of Object.entries(nodeResults[name])) expect(digest, `${name} ${call}`).not.toMatch(/^ERROR/);
     }
+    const file = files[`/${CODEC_FIXTURES[0]}`]!;
+    const want = MULTIPART_RANGES.map(([o, n]) => `${n} ${fnv(file.subarray(o, o + n)).toString(16)}`).join(", ");
+    expect(nodeResults.multipart).toEqual({ readRanges: `${want} in 1 request` });
+    expect(nodeResults.s3).toEqual({ getTile: nodeResults[CODEC_FIXTURES[0]].getTile });
   });
 
   it("Node CommonJS (require of the packed package): the same digests as ESM", async () => {
@@ -254,8 +281,14 @@ describe("runtimes: the packed package", () => {
         packbits: codec("packbits"),
         "pako (DEFLATE without DecompressionStream)": /pako\/dist\//,
         "jpeg-js (only when chosen)": /jpeg-js\//,
-        "proj4 (CRS other than 4326/3857)": /proj4\/lib\//,
+        "proj4 (opening a north-up file)": /proj4\/lib\//,
         "read()/tile() (resampling, warping)": /dist\/web\/raster\/(read-bounds|map-tile)\.js$/,
+        "CRS: GeoKeys and EPSG tables (a file with GeoKeys)": /dist\/web\/tiff\/(geo|crs|epsg|geokeys)\.js$/,
+        "web-map extent (a north-up file; it loads proj4)": /dist\/web\/raster\/(geo-extent|projection)\.js$/,
+        "GDAL_METADATA parser (a file with the tag)": /dist\/web\/tiff\/gdal-metadata\.js$/,
+        "S3 requests (signing, S3 error codes)": /dist\/web\/source\/s3-fetch\.js$/,
+        "aws4fetch (first signed S3 request)": /aws4fetch\//,
+        "multipart/byteranges parser": /dist\/web\/source\/multipart-body\.js$/,
       };
       for (const [name, re] of Object.entries(lazy)) {
         const own = [...staticClosure(m, having(re))].filter((o) => !core.has(o));

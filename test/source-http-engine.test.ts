@@ -8,9 +8,8 @@ import {
   backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter, resolvePolicy,
 } from "../src/source/http-retry.js";
 import { HttpSource } from "../src/source/http.js";
-import {
-  coalesceRanges, multiRangeHeader, multipartBoundary, parseMultipartByteranges, pickRanges,
-} from "../src/source/multipart.js";
+import { coalesceRanges, multiRangeHeader, multipartBoundary, pickRanges } from "../src/source/multipart.js";
+import { parseMultipartByteranges } from "../src/source/multipart-body.js";
 
 const SIZE = 100_000;
 const DATA = Uint8Array.from({ length: SIZE }, (_, i) => (i * 31 + 7) & 255);

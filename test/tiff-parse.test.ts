@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { COGReader, CogError, isCogError, MemorySource } from "../src/index.js";
-import { parseGdalMetadata, parseNodata } from "../src/tiff/gdal-metadata.js";
+import { parseGdalMetadata } from "../src/tiff/gdal-metadata.js";
+import { parseNodata } from "../src/tiff/nodata.js";
 import { parseGhostArea } from "../src/tiff/ghost.js";
 import { parseTiffHeader } from "../src/tiff/header.js";
 import { buildTiff, stripImageTags, type BuildTag } from "./helpers/tiff-builder.js";
@@ -220,6 +221,8 @@ describe("GDAL metadata, nodata, ghost area", () => {
     expect(md.dataset[""].AREA_OR_POINT).toBe("Area");
     expect(md.bands[0]).toMatchObject({ description: "red & hot", statistics: { STATISTICS_MEAN: 12.5 } });
     expect(md.bands[1]).toMatchObject({ scale: 0.5, offset: -10 });
+    // What readTiffDataset gives a file without the tag, without loading the parser.
+    expect(parseGdalMetadata(undefined)).toEqual({ dataset: {}, bands: [] });
   });
 
   it("parses the ghost area", () => {

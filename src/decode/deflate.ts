@@ -1,5 +1,5 @@
 import { CogError } from "../errors.js";
-import { nativeInflater } from "../platform/node.js";
+import { nativeInflater } from "../platform/inflate.js";
 import { limitError, type Inflater } from "./inflate-common.js";
 import type { BlockInfo, Codec } from "./types.js";
 
@@ -10,7 +10,7 @@ export type InflateBackend = "node" | "stream" | "pako";
  * Makes a DEFLATE codec (TIFF compression 8 and the legacy 32946: zlib streams) on one backend.
  * The default picks node:zlib in the Node build, else `DecompressionStream("deflate")`, else pako
  * (loaded with `import()` on first use). node:zlib lives behind the Node entry only
- * (src/platform/node.ts), so browser and worker bundles never see it; asking for `"node"` there
+ * (src/platform/inflate.ts), so browser and worker bundles never see it; asking for `"node"` there
  * is `COG_UNSUPPORTED`.
  *
  * Measured on the 122 uint8 256×256 DEFLATE tiles of the fixtures and corpus (Node 20, 2 cores,

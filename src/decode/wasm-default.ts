@@ -2,7 +2,7 @@
 // from the codec packages in node_modules. Every build replaces this module (tsup.config.ts,
 // `wasmDefaults`): the WASM is embedded in each lazy codec chunk, or imported as a `.wasm`
 // module in the workerd build.
-import type { WasmCodec, WasmInput } from "./wasm.js";
+import type { WasmCodec, WasmInput } from "./wasm-config.js";
 
 /** Package path of each codec's .wasm (zstddec has none: its module is base64 in its script). */
 export const WASM_FILES: Record<WasmCodec, string> = {

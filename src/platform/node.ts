@@ -1,5 +1,5 @@
 // The Node.js side of the platform seam. Everything here may load Node built-ins or undici.
-// Builds for other runtimes replace this module with ./web.ts (tsup.config.ts, `platformSwap`):
+// Builds for other runtimes replace this module with ./web.ts (build/portable.ts):
 // the two export the same names, so the rest of the library imports only this path.
 import type { Source } from "../source/types.js";
 import type { HttpTransportOptions } from "../source/http-retry.js";
@@ -10,10 +10,6 @@ import { HttpSource } from "../source/http.js";
 export { FileSource } from "../source/file.js";
 export { HttpSource } from "../source/http.js";
 export { createDecodePool } from "../decode/worker-pool.js";
-import { inflateNode } from "../decode/inflate-node.js";
-
-/** DEFLATE on node:zlib; the portable build has none (web streams or pako instead). */
-export const nativeInflater: typeof inflateNode | undefined = inflateNode;
 
 /** An http(s) source: undici in Node, `fetch` where this build runs outside Node (Deno, Bun…). */
 export function httpSource(url: string, options: HttpTransportOptions): Source {

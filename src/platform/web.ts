@@ -36,9 +36,6 @@ export async function createDecodePool(opts: { size?: number } = {}): Promise<De
   return createWebDecodePool(opts, () => new Worker(new URL("../decode/web-worker.js", import.meta.url), { type: "module" }));
 }
 
-/** No native inflater: DEFLATE uses `DecompressionStream`, else pako. */
-export const nativeInflater: typeof NodePlatform.nativeInflater = undefined;
-
 export function httpSource(url: string, options: HttpTransportOptions): Source {
   return new FetchSource(url, options);
 }
@@ -48,5 +45,5 @@ export function fileSource(path: string, url?: string): Source {
 }
 
 // Compile-time check that this module can stand in for ./node.ts: same names, same types.
-const sameShape: typeof NodePlatform = { FileSource, HttpSource, createDecodePool, nativeInflater, httpSource, fileSource };
+const sameShape: typeof NodePlatform = { FileSource, HttpSource, createDecodePool, httpSource, fileSource };
 void sameShape;

@@ -1,7 +1,6 @@
 import { isCogError } from "../errors.js";
 import { zoomRange } from "../locate/web-mercator.js";
 import type { CrsInfo } from "../tiff/crs.js";
-import { transformBounds, type GeoTransform } from "../tiff/georef.js";
 import { crsDefinition, pointTransform, transformBoundsDense, type PointTransform } from "./projection.js";
 
 /**
@@ -10,7 +9,7 @@ import { crsDefinition, pointTransform, transformBoundsDense, type PointTransfor
  *
  * @example
  * ```ts
- * const extent = await geoExtent({ crs: cog.crs, transform: cog.geoTransform!, width: cog.width, height: cog.height });
+ * const extent = await geoExtent({ crs: cog.crs, bounds: cog.bounds!, width: cog.width, height: cog.height });
  * ```
  */
 export interface GeoExtent {
@@ -26,16 +25,18 @@ const MERCATOR_MAX = 20037508.342789244;
 const identity: PointTransform = (x, y) => [x, y];
 
 /**
- * Computes the {@link GeoExtent}; for a CRS with no known proj4 definition, returns the
- * `COG_UNSUPPORTED` error instead (thrown later by the calls that need it).
+ * Computes the {@link GeoExtent} of an image of `width` × `height` pixels whose north-up
+ * `bounds` are in `crs`; for a CRS with no known proj4 definition, returns the `COG_UNSUPPORTED`
+ * error instead (thrown later by the calls that need it). `COGReader.open` imports this module
+ * only for a north-up file, and it loads proj4 (README, "Bundle sizes").
  *
  * @example
  * ```ts
- * const extent = await geoExtent({ crs, transform, width: 1024, height: 768 });
+ * const extent = await geoExtent({ crs, bounds: transformBounds(transform, 1024, 768), width: 1024, height: 768 });
  * if (!(extent instanceof Error)) console.log(extent.maxzoom);
  * ```
  */
-export async function geoExtent(img: { crs: CrsInfo; transform: GeoTransform; width: number; height: number; url?: string }): Promise<GeoExtent | Error> {
+export async function geoExtent(img: { crs: CrsInfo; bounds: [number, number, number, number]; width: number; height: number; url?: string }): Promise<GeoExtent | Error> {
   let def: string;
   try {
     def = await crsDefinition(img.crs, img.url);
@@ -48,7 +49,7 @@ export async function geoExtent(img: { crs: CrsInfo; transform: GeoTransform; wi
   const fromMercator = mercator ? identity : await pointTransform("EPSG:3857", def);
   const toLonLat = await pointTransform(def, "EPSG:4326");
   const fromLonLat = await pointTransform("EPSG:4326", def);
-  const bounds = transformBounds(img.transform, img.width, img.height);
+  const { bounds } = img;
   const clampMercator = ([x, y]: [number, number]): [number, number] => [
     Math.max(-MERCATOR_MAX, Math.min(MERCATOR_MAX, x)),
     Math.max(-MERCATOR_MAX, Math.min(MERCATOR_MAX, Number.isFinite(y) ? y : Math.sign(y) * MERCATOR_MAX)),

@@ -26,13 +26,6 @@ export interface BytePart {
   /** Size of the whole file, when the part's `Content-Range` told it. */ total?: number;
 }
 
-/** Cap on parts and on header lines of one part: a hostile body cannot make the loops spin. */
-const MAX_PARTS = 10_000;
-const MAX_HEADER_LINES = 32;
-const CR = 13;
-const LF = 10;
-const DASH = 45;
-
 /**
  * Sorts ranges and merges those that overlap or touch, dropping empty ones: the ranges to put in
  * one `Range` header (RFC 9110 §14.2 lets a server reject overlapping ranges).
@@ -81,68 +74,6 @@ export function multipartBoundary(contentType: string | null | undefined): strin
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
-function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
-  const first = needle[0];
-  const last = hay.length - needle.length;
-  outer: for (let i = hay.indexOf(first!, from); i !== -1 && i <= last; i = hay.indexOf(first!, i + 1)) {
-    for (let j = 1; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
-
-/** Reads one header line starting at `pos`; returns the text without CRLF and the next position. */
-function readLine(body: Uint8Array, pos: number): [string, number] | undefined {
-  const eol = body.indexOf(LF, pos);
-  if (eol === -1) return undefined;
-  const end = eol > pos && body[eol - 1] === CR ? eol - 1 : eol;
-  return [String.fromCharCode(...body.subarray(pos, Math.min(end, pos + 1024))), eol + 1];
-}
-
-/**
- * Parses a `multipart/byteranges` body (RFC 9110 §14.6): each part carries its own
- * `Content-Range`, and parts may come in any order. Part data is taken by the length its
- * `Content-Range` gives, so boundary-like bytes inside tile data do no harm. Returned parts are
- * views into `body`. Throws `COG_HTTP` when a part has no valid `Content-Range` or is cut short.
- *
- * @example
- * ```ts
- * const boundary = multipartBoundary(res.headers.get("content-type"))!;
- * const parts = parseMultipartByteranges(body, boundary, url);
- * ```
- */
-export function parseMultipartByteranges(body: Uint8Array, boundary: string, url: string): BytePart[] {
-  const fail = (what: string): CogError =>
-    new CogError("COG_HTTP", `GET ${url} -> 206 multipart/byteranges: ${what}`, { url, status: 206 });
-  const delimiter = new TextEncoder().encode(`--${boundary}`);
-  const parts: BytePart[] = [];
-  let pos = indexOf(body, delimiter, 0); // anything before the first delimiter is preamble
-  while (pos !== -1 && parts.length < MAX_PARTS) {
-    pos += delimiter.length;
-    if (body[pos] === DASH && body[pos + 1] === DASH) return parts; // close delimiter
-    let line = readLine(body, pos); // rest of the delimiter line (transport padding)
-    let contentRange: string | undefined;
-    for (let n = 0; line && n < MAX_HEADER_LINES; n++) {
-      line = readLine(body, line[1]);
-      if (!line || line[0] === "") break;
-      const m = /^content-range\s*:\s*(.*)$/i.exec(line[0]);
-      if (m) contentRange = m[1];
-    }
-    if (!line || line[0] !== "") throw fail(`part ${parts.length + 1} has no end of headers`);
-    const cr = parseContentRange(contentRange);
-    if (cr?.start === undefined || cr.end === undefined) {
-      throw fail(`part ${parts.length + 1} has no valid Content-Range ("${contentRange ?? ""}")`);
-    }
-    const dataStart = line[1];
-    const dataEnd = dataStart + (cr.end - cr.start + 1);
-    if (dataEnd > body.length) throw fail(`part "${contentRange}" cut short at ${body.length - dataStart} bytes`);
-    parts.push({ start: cr.start, bytes: body.subarray(dataStart, dataEnd), total: cr.total });
-    pos = indexOf(body, delimiter, dataEnd);
-  }
-  if (parts.length === 0) throw fail(`no parts found for boundary "${boundary}"`);
-  return parts; // no close delimiter: keep what was complete
-}
-
 /**
  * For each requested range, the bytes of the first part that holds all of it (fewer bytes only at
  * the end of the file when `size` is known), or `undefined` when no part does. Parts may be
@@ -172,13 +103,13 @@ export const MULTI_REFUSED: ReadonlySet<number> = new Set([400, 416, 501]);
  *
  * @example
  * ```ts
- * const { parts, size, refused } = multiRangeParts(req, plan, { status: 206, body, contentType, contentRange });
+ * const { parts, size, refused } = await multiRangeParts(req, plan, { status: 206, body, contentType, contentRange });
  * ```
  */
-export function multiRangeParts(
+export async function multiRangeParts(
   req: RangeRequest, plan: readonly ByteRange[],
   res: { status: number; body: Uint8Array; contentType?: string; contentRange?: string },
-): { parts: BytePart[]; size?: number; whole?: Uint8Array; refused: boolean } {
+): Promise<{ parts: BytePart[]; size?: number; whole?: Uint8Array; refused: boolean }> {
   const { url } = req;
   if (res.status === 200) return { parts: [{ start: 0, bytes: res.body }], size: res.body.length, whole: res.body, refused: false };
   const cr = parseContentRange(res.contentRange);
@@ -188,6 +119,8 @@ export function multiRangeParts(
   }
   const boundary = multipartBoundary(res.contentType);
   if (boundary !== undefined) {
+    // The body parser loads only now: most servers answer one range at a time, or 200.
+    const { parseMultipartByteranges } = await import("./multipart-body.js");
     const parts = parseMultipartByteranges(res.body, boundary, url);
     return { parts, size: parts.find((p) => p.total !== undefined)?.total, refused: false };
   }

@@ -47,7 +47,7 @@ export interface RequestHooks {
 export async function reportedRequest<T>(
   opts: { ranges: Array<[number, number]>; onRequest?: ReadOptions["onRequest"] },
   send: (hooks: RequestHooks) => Promise<FinalResponse>,
-  use: (res: FinalResponse) => T,
+  use: (res: FinalResponse) => T | Promise<T>,
 ): Promise<T> {
   if (opts.onRequest === undefined) return use(await send({ onRetry: () => undefined, onSend: () => undefined }));
   const started = Date.now();
@@ -59,7 +59,7 @@ export async function reportedRequest<T>(
   });
   try {
     res = await send({ onRetry: (failure) => retried.push(failure), onSend: () => { sent = true; } });
-    const out = use(res);
+    const out = await use(res);
     report({});
     return out;
   } catch (e) {

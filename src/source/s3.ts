@@ -1,6 +1,7 @@
 import { CogError } from "../errors.js";
 import { FetchSource } from "./fetch.js";
 import { credentialGetter, processEnv, type S3CredentialProvider, type S3Credentials } from "./s3-credentials.js";
+import type { S3FetchSettings } from "./s3-fetch.js";
 import type { ReadOptions, Source } from "./types.js";
 
 /**
@@ -102,31 +103,18 @@ export class S3Source implements Source {
     const pathStyle = options.forcePathStyle ?? endpoint !== undefined;
     this.requestUrl = objectUrl({ url, bucket, key, region: this.region, endpoint, pathStyle });
     const requesterPays = options.requesterPays ?? /^requester$/i.test(env.COGREAD_AWS_REQUEST_PAYER ?? "");
-    const getCredentials = credentialGetter(options.credentials, env, url);
-    const region = this.region;
-    const signingKeys = new Map<string, ArrayBuffer>();
-    const signingFetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
-      const fetchImpl = options.fetch ?? globalThis.fetch;
-      const target = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-      const creds = await getCredentials();
-      let headers = new Headers(init.headers);
-      if (creds) {
-        // Left unsigned: with a Range header, fetch appends its own `identity` (Fetch spec, HTTP-network-
-        // or-cache fetch), so the value on the wire is "identity, identity" and a signed one would mismatch.
-        const acceptEncoding = headers.get("accept-encoding");
-        headers.delete("accept-encoding");
-        const { accessKeyId, secretAccessKey, sessionToken } = creds;
-        // Loaded on the first signed request only: public buckets and non-S3 readers never pay for it.
-        const { AwsV4Signer } = await import("aws4fetch");
-        const signer = new AwsV4Signer({
-          method: init.method ?? "GET", url: target, headers, accessKeyId, secretAccessKey, sessionToken,
-          service: "s3", region, cache: signingKeys,
-        });
-        headers = (await signer.sign()).headers;
-        if (acceptEncoding !== null) headers.set("accept-encoding", acceptEncoding);
-      }
-      const res = await fetchImpl(target, { ...init, headers });
-      return res.status === 200 || res.status === 206 ? res : withS3ErrorCode(res, creds === undefined);
+    const signer: S3FetchSettings = {
+      fetch: options.fetch, region: this.region, getCredentials: credentialGetter(options.credentials, env, url), signingKeys: new Map(),
+    };
+    // Signing and S3's error codes load on the first request (README, "Bundle sizes"); a chunk
+    // that failed to load is asked for again on the next request.
+    let loaded: Promise<typeof fetch> | undefined;
+    const signingFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      loaded ??= import("./s3-fetch.js").then((m) => m.s3Fetch(signer), (e: unknown) => {
+        loaded = undefined;
+        throw e;
+      });
+      return (await loaded)(input, init);
     };
     this.#inner = new FetchSource(this.requestUrl, {
       headers: requesterPays ? { "x-amz-request-payer": "requester" } : {},
@@ -216,42 +204,4 @@ function objectUrl({ url, bucket, key, region, endpoint, pathStyle }: ObjectUrlP
   }
   const prefix = base.pathname.replace(/\/+$/, "");
   return pathStyle ? `${base.origin}${prefix}/${bucket}/${path}` : `${base.protocol}//${bucket}.${base.host}${prefix}/${path}`;
-}
-
-/**
- * Replaces an S3 error response by an empty one whose status text names S3's `<Code>` (and the
- * bucket's region on a wrong-region redirect). Only the code is kept: S3's error body for a bad
- * signature also echoes the signature and the string to sign. At most 8 KiB of body are read.
- */
-async function withS3ErrorCode(res: Response, unsigned: boolean): Promise<Response> {
-  let text = "";
-  if (res.body) {
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    try {
-      for (let i = 0; i < 32 && text.length < 8192; i++) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-      }
-    } catch {
-      // The code is a nicety; the status alone still makes the error.
-    } finally {
-      await reader.cancel().catch(() => undefined);
-    }
-  }
-  const code = /<Code>([A-Za-z0-9.]{1,64})<\/Code>/.exec(text)?.[1];
-  const bucketRegion = res.headers.get("x-amz-bucket-region");
-  const notes = [
-    code && `S3 ${code}`,
-    bucketRegion && /^[a-z0-9-]{1,64}$/.test(bucketRegion) && `bucket is in ${bucketRegion}`,
-    unsigned && (res.status === 401 || res.status === 403) && "request was unsigned: no credentials",
-  ].filter(Boolean);
-  const note = notes.join("; ");
-  // With no reason phrase (HTTP/2) the note stands alone; the error message still shows the status.
-  const statusText = note === "" ? res.statusText : res.statusText ? `${res.statusText} (${note})` : note;
-  // Keep Content-Range (416 sizes), Retry-After and the like; drop what described the dropped body.
-  const headers = new Headers(res.headers);
-  for (const h of ["content-length", "content-type", "content-encoding", "transfer-encoding"]) headers.delete(h);
-  return new Response(null, { status: res.status, statusText, headers });
 }

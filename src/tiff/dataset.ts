@@ -1,14 +1,15 @@
 import { CogError, isCogError } from "../errors.js";
 import type { HeaderReader } from "../io/header-reader.js";
 import type { CogLimits } from "../options.js";
-import { crsFromGeoKeys, type CrsInfo } from "./crs.js";
-import { parseGdalMetadata, parseNodata, type GdalMetadata } from "./gdal-metadata.js";
-import { parseGeoKeys, type GeoKeys } from "./geokeys.js";
+import type { CrsInfo } from "./crs.js";
+import type { GdalMetadata } from "./gdal-metadata.js";
+import type { GeoKeys } from "./geokeys.js";
 import { readGeoreference, type Gcp, type GeoTransform } from "./georef.js";
 import { parseGhostArea, type GhostArea } from "./ghost.js";
 import { parseTiffHeader, type TiffHeader } from "./header.js";
 import type { Ifd } from "./ifd.js";
 import { buildImageInfo, type ImageInfo } from "./image.js";
+import { parseNodata } from "./nodata.js";
 import { TAG } from "./tags.js";
 import { walkIfds } from "./walk.js";
 
@@ -64,10 +65,10 @@ export async function readTiffDataset(
   const { ifds, warnings } = await walkIfds(header, tiff, opts);
   const { images, masks, maskOf } = buildLevels(ifds, { limits: opts.limits, fileSize: header.fileSize }, warnings);
   const main = ifds[images[0].ifdIndex];
-  const geoKeys = readGeoKeys(main, warnings);
-  const crs = crsFromGeoKeys(geoKeys);
+  const { geoKeys, crs } = await readGeo(main, warnings);
   const { transform, gcps } = readGeoreference(main, crs.rasterType === "point", { ...images[0], warnings });
   const nodataText = main.string(TAG.GdalNodata);
+  const metadata = await readGdalMetadata(main.string(TAG.GdalMetadata));
   return {
     header,
     tiff,
@@ -82,7 +83,7 @@ export async function readTiffDataset(
     gcps,
     nodata: parseNodata(nodataText),
     nodataText: nodataText?.trim(),
-    metadata: parseGdalMetadata(main.string(TAG.GdalMetadata)),
+    metadata,
     warnings,
   };
 }
@@ -94,16 +95,32 @@ function readGhost(header: HeaderReader, tiff: TiffHeader): GhostArea | undefine
   return parseGhostArea(header.get(start, available));
 }
 
-function readGeoKeys(ifd: Ifd, warnings: string[]): GeoKeys {
+/** GDAL_METADATA; its XML parser loads only for a file that has the tag (README, "Bundle sizes"). */
+async function readGdalMetadata(xml: string | undefined): Promise<GdalMetadata> {
+  if (xml === undefined) return { dataset: {}, bands: [] };
+  return (await import("./gdal-metadata.js")).parseGdalMetadata(xml);
+}
+
+/** What `crsFromGeoKeys` makes of no GeoKeys (test/crs.test.ts checks they agree). */
+export const NO_CRS: Readonly<CrsInfo> = { rasterType: "area" };
+
+/**
+ * GeoKeys and CRS. The parser and the EPSG tables load only for a file that has a GeoKeyDirectory;
+ * one that cannot be parsed is ignored with a warning.
+ */
+async function readGeo(ifd: Ifd, warnings: string[]): Promise<{ geoKeys: GeoKeys; crs: CrsInfo }> {
   const directory = ifd.numbers(TAG.GeoKeyDirectory);
-  if (directory === undefined) return new Map();
+  if (directory === undefined) return { geoKeys: new Map(), crs: { ...NO_CRS } };
+  const { crsFromGeoKeys, parseGeoKeys } = await import("./geo.js");
+  let geoKeys: GeoKeys;
   try {
-    return parseGeoKeys(directory, ifd.numbers(TAG.GeoDoubleParams), ifd.string(TAG.GeoAsciiParams));
+    geoKeys = parseGeoKeys(directory, ifd.numbers(TAG.GeoDoubleParams), ifd.string(TAG.GeoAsciiParams));
   } catch (e) {
     if (!isCogError(e)) throw e;
     warnings.push(`GeoKeyDirectory ignored: ${e.message}`);
-    return new Map();
+    geoKeys = new Map();
   }
+  return { geoKeys, crs: crsFromGeoKeys(geoKeys) };
 }
 
 /**

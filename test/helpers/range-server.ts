@@ -9,13 +9,17 @@ export interface RangeServer {
   close(): Promise<void>;
 }
 
+/** How a multi-range request is answered (see {@link RangeServerOptions.multiRange}). */
+export type MultiRangeAnswer = "whole" | "multipart" | "first" | number;
+
 export interface RangeServerOptions {
   /**
    * How a multi-range `Range` header is answered: "whole" (200 with the whole file, the default,
    * like a server without multi-range support), "multipart" (206 multipart/byteranges), "first"
-   * (206 with the first range only), or a status to refuse it with (e.g. 501).
+   * (206 with the first range only), or a status to refuse it with (e.g. 501); or a function
+   * of the request path giving one of those.
    */
-  multiRange?: "whole" | "multipart" | "first" | number;
+  multiRange?: MultiRangeAnswer | ((path: string) => MultiRangeAnswer);
   /** Status to answer request `n` (1-based, every request counted) with instead of serving it. */
   fail?: (n: number, req: IncomingMessage) => number | undefined;
   /** Delay before each answer, in ms. */
@@ -60,7 +64,8 @@ export async function startRangeServer(files: Record<string, Uint8Array>, option
     if (etags[req.url ?? ""] !== undefined) res.setHeader("etag", etags[req.url ?? ""]);
     const type = TYPES[/\.(\w+)$/.exec(req.url ?? "")?.[1] ?? ""];
     if (type !== undefined) res.setHeader("content-type", type);
-    const multi = /^bytes=\d+-\d+(,\d+-\d+)+$/.test(req.headers.range ?? "") ? (options.multiRange ?? "whole") : undefined;
+    const answer = typeof options.multiRange === "function" ? options.multiRange(req.url ?? "") : options.multiRange;
+    const multi = /^bytes=\d+-\d+(,\d+-\d+)+$/.test(req.headers.range ?? "") ? (answer ?? "whole") : undefined;
     if (typeof multi === "number") {
       res.writeHead(multi).end();
       return;

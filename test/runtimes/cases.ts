@@ -24,7 +24,7 @@ export const CODEC_FIXTURES = [
 export type CaseDigests = Record<string, string>;
 
 /** FNV-1a (32-bit) over bytes: enough to tell pixels apart, and the same in every runtime. */
-function fnv(bytes: Uint8Array, h = 0x811c9dc5): number {
+export function fnv(bytes: Uint8Array, h = 0x811c9dc5): number {
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
   return h;
 }
@@ -62,7 +62,7 @@ export function centreTile(cog: { geographicBounds?: readonly number[]; maxzoom?
 }
 
 /**
- * Opens `${baseUrl}/${name}` for each fixture and digests open, getTile(0, 0, 0), getTile of the
+ * Opens `${baseUrl}/${name}` for each fixture and digests open, its CRS, getTile(0, 0, 0), getTile of the
  * last overview, read (bilinear, 50×40 over the image bounds) and the map tile at the centre
  * at maxzoom.
  */
@@ -84,6 +84,9 @@ export async function runCases(
       continue;
     }
     result.open = `${cog.width}x${cog.height} ${cog.ifds.length} levels ${cog.profile.dtype}`;
+    // The CRS (its parser and EPSG tables are a lazy chunk) and where it puts the image.
+    result.crs = `${JSON.stringify(cog.crs)} ${cog.geographicBounds?.map((v) => v.toFixed(6)).join(",") ?? "-"}`;
+    result.metadata = JSON.stringify(cog.metadata); // GDAL_METADATA's parser is a lazy chunk too
     result.getTile = await attempt(async () => digest(await cog.getTile(0, 0, 0)));
     const last = cog.ifds.length - 1;
     result.getTileOverview = await attempt(async () => digest(await cog.getTile(0, 0, last)));
@@ -93,5 +96,35 @@ export async function runCases(
     if (xyz) result.tile = await attempt(async () => digest(await cog.tile(...xyz)));
     await cog.close();
   }
+  // A multi-range read answered 206 multipart/byteranges: the body parser is a lazy chunk.
+  out.multipart = { readRanges: await attempt(() => multipartDigest(cogread, `${baseUrl}${MULTIPART_PREFIX}/${names[0]}`)) };
+  // The S3 source (its request signing is a lazy chunk, aws4fetch another): the server under
+  // `${baseUrl}/${S3_BUCKET}/` is a path-style endpoint that does not check signatures.
+  out.s3 = { getTile: await attempt(async () => {
+    const source = new cogread.S3Source(`s3://${S3_BUCKET}/${names[0]}`, { endpoint: baseUrl, region: "eu-west-1", credentials: S3_KEYS });
+    const cog = await cogread.COGReader.open(source, { headerCache: false, ...options });
+    try {
+      return digest(await cog.getTile(0, 0, 0));
+    } finally {
+      await cog.close();
+    }
+  }) };
   return out;
+}
+
+/** Bucket of the S3 case: paths under `/${S3_BUCKET}/` serve the same files. */
+export const S3_BUCKET = "s3-bucket";
+/** Made-up keys: requests are signed, the test server does not check. */
+const S3_KEYS = { accessKeyId: "AKIDRUNTIMETEST00001", secretAccessKey: "not-a-secret" };
+
+/** Paths under this prefix serve the same files, and answer multi-range requests with multipart/byteranges. */
+export const MULTIPART_PREFIX = "/multipart";
+/** The ranges the multipart case reads in one request. */
+export const MULTIPART_RANGES: Array<[number, number]> = [[0, 256], [4096, 512]];
+
+/** `length hash` of each range read by one multi-range request, and how many requests it took. */
+async function multipartDigest(cogread: typeof Cogread, url: string): Promise<string> {
+  const reports: unknown[] = [];
+  const parts = await new cogread.FetchSource(url, { multiRange: "always" }).readRanges(MULTIPART_RANGES, { onRequest: (r) => reports.push(r) });
+  return `${parts.map((p) => `${p.length} ${fnv(p).toString(16)}`).join(", ")} in ${reports.length} request`;
 }
