@@ -51,7 +51,7 @@ export function createPlanner(deps: {
   /** Gap within which a tile's image and mask blocks share a request (-1: never). */
   mergeGap?: number;
 }): ReadPlanner {
-  const capture = (win: PixelWindow, z: number): Promise<Raster> => Promise.reject(new Captured(win, z));
+  const capture = (win: PixelWindow, z: number): Promise<never> => Promise.reject(new Captured(win, z));
   const forWindow = async (win: PixelWindow, z: number): Promise<ReadPlan> => {
     const plan = await planTiles(deps.dataset, tilesForWindow(deps.dataset.images[z], win).map(([x, y]) => [x, y, z] as const), deps.cached, deps.mergeGap);
     return plan.complete && plan.data.length > 1 ? { ...plan, data: deps.merge(plan.data) } : plan;
@@ -75,6 +75,6 @@ export function createPlanner(deps: {
     read: (bounds, shape, opts = {}) =>
       run(async () => (await import("./raster/read-bounds.js")).readBounds({ ...deps.boundsContext(), readWindow: capture }, bounds, shape, opts)),
     tile: (x, y, z, opts = {}) =>
-      run(async () => (await import("./raster/map-tile.js")).readMapTile({ ...deps.mapTileContext(), readWindow: capture }, x, y, z, opts)),
+      run(async () => (await import("./raster/map-tile.js")).readMapTile({ ...deps.mapTileContext(), fetchWindow: capture }, x, y, z, opts)),
   };
 }

@@ -21,7 +21,7 @@ import { decodeTile } from "./raster/decode-tile.js";
 import { emptyTile } from "./raster/empty-tile.js";
 import { fetchTile } from "./raster/fetch-tile.js";
 import type { Raster } from "./raster/raster.js";
-import { readPixelWindow, tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
+import { fetchPixelWindow, tilesForWindow, type MosaicTarget, type PixelWindow } from "./raster/mosaic.js";
 import type { GeoExtent } from "./raster/geo-extent.js";
 
 /**
@@ -245,6 +245,21 @@ export class COGReaderCore {
    * ```
    */
   async readWindow(win: PixelWindow, z = 0, opts: { signal?: AbortSignal } = {}): Promise<Raster> {
+    return (await this.fetchWindow(win, z, opts))();
+  }
+
+  /**
+   * {@link readWindow} in two steps: fetches and decodes the window's tiles, then resolves to a
+   * function that assembles the raster (into scratch buffers, when given and large enough), for
+   * callers that consume the window at once.
+   *
+   * @example
+   * ```ts
+   * const assemble = await cog.fetchWindow({ x: 100, y: 100, width: 512, height: 512 }, 0);
+   * const r = assemble();
+   * ```
+   */
+  async fetchWindow(win: PixelWindow, z = 0, opts: { signal?: AbortSignal } = {}): Promise<(into?: MosaicTarget) => Raster> {
     const image = this.ifds[z];
     if (image === undefined) throw new CogError("COG_TILE_OUTSIDE", `level ${z} does not exist`, { url: this.url, z });
     const { x, y, width, height } = win;
@@ -259,7 +274,7 @@ export class COGReaderCore {
       tiles.length > 1
         ? await prefetchTiles(this.dataset, tiles, { source: this.source, cache, key, cached: this.planCaches(), fetchHeader: this.fetchHeader, blockMergeGap: this.blockMergeGap(), ...this.mergeOptions(), signal: opts.signal })
         : undefined;
-    return readPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.decodedTile(tx, ty, z, opts, prefetched));
+    return fetchPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.decodedTile(tx, ty, z, opts, prefetched));
   }
 
   /** Gap up to which a tile's image and mask blocks come in one request; -1 (no merging) when COGREAD_HTTP_MERGE_CONSECUTIVE_RANGES is off. */

@@ -119,7 +119,13 @@ export class COGReader extends COGReaderCore {
 
   private mapTileContext(): MapTileContext {
     const extent = this.requireExtent();
-    return { ...this.boundsContext(), transform: this.dataset.transform!, mercatorBounds: extent.mercatorBounds, fromMercator: extent.fromMercator };
+    return {
+      ...this.boundsContext(),
+      transform: this.dataset.transform!,
+      mercatorBounds: extent.mercatorBounds,
+      fromMercator: extent.fromMercator,
+      fetchWindow: (win, z, o) => this.fetchWindow(win, z, o),
+    };
   }
 
   /**

@@ -5,10 +5,11 @@ import { chooseOverview, type OverviewStrategy } from "../locate/overview.js";
 import { tileBounds } from "../locate/web-mercator.js";
 import type { GeoTransform } from "../tiff/georef.js";
 import type { ImageInfo } from "../tiff/image.js";
-import type { PixelWindow } from "./mosaic.js";
+import type { MosaicTarget, PixelWindow } from "./mosaic.js";
 import type { PointTransform } from "./projection.js";
 import type { Raster } from "./raster.js";
-import { allocateFilled, componentsOf } from "../decode/samples.js";
+import { allocate, allocateFilled, componentsOf, type TypedArray } from "../decode/samples.js";
+import type { DType } from "../tiff/dtype.js";
 import { approxRow } from "./approx-transform.js";
 import { selectBands } from "./select-bands.js";
 import { WARP_METHODS, warpKernel, type WarpMethod } from "./warp-kernels.js";
@@ -55,7 +56,8 @@ export interface MapTileContext {
   fromMercator: PointTransform;
   nodata?: number;
   url: string;
-  readWindow(win: PixelWindow, z: number, opts: { signal?: AbortSignal }): Promise<Raster>;
+  /** Fetches a window's tiles; the function it resolves to assembles them (into scratch, if given). */
+  fetchWindow(win: PixelWindow, z: number, opts: { signal?: AbortSignal }): Promise<(into?: MosaicTarget) => Raster>;
   /** Size limits: the output tile is checked before any fetch. */
   limits: Pick<CogLimits, "maxTileBytes" | "maxWindowBytes">;
 }
@@ -136,7 +138,9 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
   const win = { x: Math.min(...chunks.map((c) => c.x)), y: Math.min(...chunks.map((c) => c.y)), width: 0, height: 0 };
   win.width = Math.max(...chunks.map((c) => c.x + c.width)) - win.x;
   win.height = Math.max(...chunks.map((c) => c.y + c.height)) - win.y;
-  const src = await ctx.readWindow(win, level, { signal: opts.signal });
+  const assemble = await ctx.fetchWindow(win, level, { signal: opts.signal });
+  // From here to the end the tile is computed synchronously: the window goes into scratch.
+  const src = assemble(scratchTarget(info.dtype, win.width * win.height * info.bands, win.width * win.height));
   const fill = opts.fillValue ?? ctx.nodata ?? 0;
   const dst: Raster = { width: size, height: size, bands: src.bands, dtype: src.dtype, data: allocateFilled(src.dtype, size * size * src.bands, fill), mask: new Uint8Array(size * size) };
   if (src.nodata !== undefined) dst.nodata = src.nodata;
@@ -180,6 +184,20 @@ function chunkPoints(exact: ExactTransform, c: WarpChunk, size: number, at: numb
       ys[o] = rowY[i] - origin.y;
     }
   }
+}
+
+// The source window's scratch, reused from tile to tile (up to 8 MiB; larger windows get their
+// own buffers). Fresh buffers cost page faults on every tile.
+const SCRATCH_MAX_BYTES = 8 * 1024 * 1024;
+let windowScratch: ArrayBuffer | undefined;
+let maskScratch: Uint8Array | undefined;
+function scratchTarget(dtype: DType, values: number, pixels: number): MosaicTarget | undefined {
+  const Ctor = allocate(dtype, 0).constructor as new (buffer: ArrayBuffer, offset: number, length: number) => TypedArray;
+  const bytes = values * (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  if (bytes > SCRATCH_MAX_BYTES || componentsOf(dtype) !== 1) return undefined;
+  if (windowScratch === undefined || windowScratch.byteLength < bytes) windowScratch = new ArrayBuffer(Math.max(bytes, 1 << 20));
+  if (maskScratch === undefined || maskScratch.length < pixels) maskScratch = new Uint8Array(Math.max(pixels, 1 << 18));
+  return { data: new Ctor(windowScratch, 0, values), mask: maskScratch.subarray(0, pixels) };
 }
 
 // Scratch coordinate arrays, reused from tile to tile: from here on a tile is computed

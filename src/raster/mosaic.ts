@@ -1,5 +1,5 @@
 import { CogError } from "../errors.js";
-import { allocateFilled, componentsOf } from "../decode/samples.js";
+import { allocateFilled, componentsOf, type TypedArray } from "../decode/samples.js";
 import type { ImageInfo } from "../tiff/image.js";
 import type { Raster } from "./raster.js";
 
@@ -55,11 +55,16 @@ export function tilesForWindow(image: ImageInfo, win: PixelWindow): Array<[numbe
  * const raster = mosaic(cog.ifds[0], win, tiles, { fill: 0 });
  * ```
  */
-export function mosaic(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<string, Raster>, opts: { fill: number; nodata?: number }): Raster {
+export function mosaic(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<string, Raster>, opts: { fill: number; nodata?: number }, into?: MosaicTarget): Raster {
   const comps = componentsOf(image.dtype);
   const pixels = win.width * win.height;
-  const data = allocateFilled(image.dtype, pixels * image.bands * comps, opts.fill);
-  const mask = new Uint8Array(pixels);
+  const reuse = into !== undefined && into.data.length >= pixels * image.bands * comps && into.mask.length >= pixels;
+  const data = reuse ? into.data.subarray(0, pixels * image.bands * comps) : allocateFilled(image.dtype, pixels * image.bands * comps, opts.fill);
+  const mask = reuse ? into.mask.subarray(0, pixels) : new Uint8Array(pixels);
+  if (reuse) {
+    data.fill((typeof data[0] === "bigint" ? BigInt(Number.isFinite(opts.fill) ? Math.trunc(opts.fill) : 0) : opts.fill) as never);
+    mask.fill(0);
+  }
   for (const [key, tile] of tiles) {
     const [tx, ty] = key.split(",").map(Number);
     const ox = tx * image.tileWidth;
@@ -100,6 +105,49 @@ export function mosaic(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<st
 }
 
 /**
+ * Buffers a {@link mosaic} may fill instead of allocating (when they are large enough): the
+ * caller's scratch space, for a raster it consumes at once.
+ *
+ * @example
+ * ```ts
+ * const into: MosaicTarget = { data: new Uint8Array(1 << 20), mask: new Uint8Array(1 << 18) };
+ * ```
+ */
+export interface MosaicTarget {
+  data: TypedArray;
+  mask: Uint8Array;
+}
+
+/**
+ * Fetches (in parallel, through `getTile`) the tiles an integer pixel window of a level touches,
+ * and resolves to a function that mosaics them ({@link mosaic}), into `into` when given: the
+ * caller assembles the window when it is ready to use it, without an `await` in between.
+ *
+ * @example
+ * ```ts
+ * const assemble = await fetchPixelWindow(cog.ifds[0], win, { fill: 0 }, (x, y) => cog.getTile(x, y, 0));
+ * const r = assemble();
+ * ```
+ */
+export async function fetchPixelWindow(
+  image: ImageInfo,
+  win: PixelWindow,
+  opts: { fill: number; nodata?: number; url?: string },
+  getTile: (tx: number, ty: number) => Promise<Raster>,
+): Promise<(into?: MosaicTarget) => Raster> {
+  if (![win.x, win.y, win.width, win.height].every(Number.isInteger) || win.width <= 0 || win.height <= 0) {
+    throw new CogError("COG_USAGE", `pixel window must be integers with a positive size, got ${JSON.stringify(win)}`, { url: opts.url });
+  }
+  const tiles = new Map<string, Raster>();
+  await Promise.all(
+    tilesForWindow(image, win).map(async ([tx, ty]) => {
+      tiles.set(`${tx},${ty}`, await getTile(tx, ty));
+    }),
+  );
+  return (into) => mosaic(image, win, tiles, opts, into);
+}
+
+/**
  * Reads an integer pixel window of a level: fetches the tiles it touches in parallel through
  * `getTile` and mosaics them ({@link mosaic}).
  *
@@ -114,14 +162,5 @@ export async function readPixelWindow(
   opts: { fill: number; nodata?: number; url?: string },
   getTile: (tx: number, ty: number) => Promise<Raster>,
 ): Promise<Raster> {
-  if (![win.x, win.y, win.width, win.height].every(Number.isInteger) || win.width <= 0 || win.height <= 0) {
-    throw new CogError("COG_USAGE", `pixel window must be integers with a positive size, got ${JSON.stringify(win)}`, { url: opts.url });
-  }
-  const tiles = new Map<string, Raster>();
-  await Promise.all(
-    tilesForWindow(image, win).map(async ([tx, ty]) => {
-      tiles.set(`${tx},${ty}`, await getTile(tx, ty));
-    }),
-  );
-  return mosaic(image, win, tiles, opts);
+  return (await fetchPixelWindow(image, win, opts, getTile))();
 }
