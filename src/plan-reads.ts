@@ -1,9 +1,10 @@
 import type { OverviewStrategy } from "./locate/overview.js";
 import type { ReadPlan } from "./locate/plan.js";
 import type { MapTileContext, MapTileOptions } from "./raster/map-tile.js";
-import type { PixelWindow } from "./raster/mosaic.js";
+import { tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
 import type { Raster } from "./raster/raster.js";
 import type { BoundsReaderContext, ReadBoundsOptions } from "./raster/read-bounds.js";
+import type { ImageInfo } from "./tiff/image.js";
 
 /**
  * Dry runs: the same calls as the reader's, returning the requests they would make given what
@@ -33,19 +34,19 @@ class Captured {
 /**
  * A {@link ReadPlanner} over a reader's dataset: `read` and `tile` run their real code up to
  * the pixel window they would read, which a planning `readWindow` captures. The reader hands in
- * what it shares with its reads (tile planning, window tiles), so that this module, loaded on the
- * first plan, brings nothing else.
+ * its tile planning, which the core shares with its reads, so that this module (loaded on the
+ * first plan) does not make bundlers split that out of the core chunk.
  *
  * @example
  * ```ts
- * const planner = createPlanner({ planTiles, windowTiles, boundsContext, mapTileContext, merge });
+ * const planner = createPlanner({ images: cog.ifds, planTiles, boundsContext, mapTileContext, merge });
  * ```
  */
 export function createPlanner(deps: {
-  /** Plans internal tiles `(x, y, z)` against the reader's caches ({@link planTiles}). */
+  /** Image levels, full resolution first. */
+  images: readonly ImageInfo[];
+  /** Plans internal tiles `(x, y, z)` against the reader's caches (`planTiles` of locate/plan.ts). */
   planTiles: (tiles: ReadonlyArray<readonly [number, number, number]>) => Promise<ReadPlan>;
-  /** The internal tiles a pixel window of level z touches; throws for a level that does not exist. */
-  windowTiles: (win: PixelWindow, z: number) => Array<readonly [number, number, number]>;
   boundsContext: () => BoundsReaderContext;
   mapTileContext: () => MapTileContext;
   /** How the reader merges a multi-tile read's requests. */
@@ -53,7 +54,7 @@ export function createPlanner(deps: {
 }): ReadPlanner {
   const capture = (win: PixelWindow, z: number): Promise<never> => Promise.reject(new Captured(win, z));
   const forWindow = async (win: PixelWindow, z: number): Promise<ReadPlan> => {
-    const plan = await deps.planTiles(deps.windowTiles(win, z));
+    const plan = await deps.planTiles(tilesForWindow(deps.images[z], win).map(([x, y]) => [x, y, z] as const));
     return plan.complete && plan.data.length > 1 ? { ...plan, data: deps.merge(plan.data) } : plan;
   };
   const run = async (call: () => Promise<Raster>): Promise<ReadPlan> => {

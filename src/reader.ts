@@ -14,7 +14,6 @@ import type { MapTileContext, MapTileOptions } from "./raster/map-tile.js";
 import type { ReadPlanner } from "./plan-reads.js";
 import { planTiles } from "./locate/plan.js";
 import { tileBlockIndices } from "./locate/blocks.js";
-import { tilesForWindow } from "./raster/mosaic.js";
 import type { GeoExtent } from "./raster/geo-extent.js";
 import type { PointTransform } from "./raster/projection.js";
 import { tileBounds } from "./locate/web-mercator.js";
@@ -65,8 +64,9 @@ export class COGReader extends COGReaderCore {
    */
   async read(bounds: readonly [number, number, number, number], shape: { width: number; height: number }, opts: ReadBoundsOptions = {}): Promise<Raster> {
     // Resampling (and, for tile(), warping) load on first use: a viewer that only calls getTile
-    // keeps them out of its first download (README, "Bundle sizes").
-    const { readBounds } = await import("./raster/read-bounds.js");
+    // keeps them out of its first download (README, "Bundle sizes"). The mosaic code that
+    // readWindow loads comes in parallel.
+    const [{ readBounds }] = await Promise.all([import("./raster/read-bounds.js"), import("./raster/mosaic.js")]);
     return readBounds(this.boundsContext(), bounds, shape, this.withEnvDefaults(opts));
   }
 
@@ -84,7 +84,7 @@ export class COGReader extends COGReaderCore {
    * ```
    */
   async tile(x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
-    const { readMapTile } = await import("./raster/map-tile.js");
+    const [{ readMapTile }] = await Promise.all([import("./raster/map-tile.js"), import("./raster/mosaic.js")]);
     return readMapTile(this.mapTileContext(), x, y, z, this.withEnvDefaults(opts));
   }
 
@@ -102,11 +102,11 @@ export class COGReader extends COGReaderCore {
     const { dataset } = this;
     // The planner loads on its first call; what it shares with the reads comes from here.
     const planner = async () => (await import("./plan-reads.js")).createPlanner({
+      images: dataset.images,
       planTiles: (tiles) => {
         for (const [x, y, z] of tiles) tileBlockIndices(dataset.images[z] ?? dataset.images[0], x, y, z);
         return planTiles(dataset, tiles, this.planCaches(), this.blockMergeGap());
       },
-      windowTiles: (win, z) => tilesForWindow(dataset.images[z], win).map(([x, y]) => [x, y, z] as const),
       boundsContext: () => this.boundsContext(),
       mapTileContext: () => this.mapTileContext(),
       merge: (data) => mergeRequests(data, this.mergeOptions()).map((g) => [g.offset, g.length]),
