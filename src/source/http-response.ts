@@ -89,13 +89,6 @@ export function parseContentRange(value: string | null | undefined): ContentRang
   return { start, end, total };
 }
 
-/** Reason phrases for when the transport has none (HTTP/2, some fetch implementations). */
-const REASONS: Record<number, string> = {
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 410: "Gone",
-  416: "Range Not Satisfiable", 429: "Too Many Requests", 500: "Internal Server Error",
-  502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
-};
-
 /**
  * The `Range` header value for `length` bytes at `offset`: `bytes=offset-(offset+length-1)`.
  *
@@ -163,19 +156,19 @@ function triesNote(tries: number | undefined): string {
 
 /**
  * Maps a status other than 200/206 to a `COG_HTTP` error with `context.status`; `tries` (when
- * more than 1) is said in the message.
+ * more than 1) is said in the message, and the reason phrase when the transport has one (HTTP/2
+ * has none: the status code says it all).
  *
  * @example
  * ```ts
- * throw httpStatusError({ url, offset: 0, length: 16384 }, 503, "", undefined, 3);
+ * throw httpStatusError({ url, offset: 0, length: 16384 }, 503, "Service Unavailable", undefined, 3);
  * // GET <url> -> 503 Service Unavailable (range bytes=0-16383) after 3 tries
  * ```
  */
 export function httpStatusError(req: RangeRequest, status: number, statusText?: string, contentRange?: string | null, tries?: number): CogError {
   const { url, offset, length } = req;
   const range = req.range ?? rangeHeader(offset, length);
-  const reason = statusText || REASONS[status] || "";
-  const head = `GET ${url} -> ${status}${reason ? ` ${reason}` : ""}`;
+  const head = `GET ${url} -> ${status}${statusText ? ` ${statusText}` : ""}`;
   let message = `${head} (range ${range})`;
   if (status === 416) {
     const total = parseContentRange(contentRange)?.total;
