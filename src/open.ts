@@ -3,7 +3,6 @@ import { envSettings } from "./env.js";
 import { sharedBlockCache } from "./io/block-cache.js";
 import { sharedTileCache } from "./raster/tile-cache.js";
 import { HeaderCache } from "./io/header-cache.js";
-import { decodeSnapshot } from "./io/snapshot.js";
 import { HeaderReader } from "./io/header-reader.js";
 import { CountingSource } from "./io/stats.js";
 import { DEFAULT_INITIAL_BYTES, DEFAULT_LIMITS, type OpenOptions } from "./options.js";
@@ -30,7 +29,7 @@ export async function openFile(
   const env = envSettings();
   const cacheable = (options.headerCache ?? env.headerCache ?? true) !== false && /^(https?|s3|gs):\/\//i.test(cacheKey);
   const cached = cacheable ? headerCache.get(cacheKey) : undefined;
-  const snapshot = options.snapshot ? decodeSnapshot(options.snapshot) : undefined;
+  const snapshot = options.snapshot ? (await import("./io/snapshot-decode.js")).decodeSnapshot(options.snapshot) : undefined;
   // A changed file drops what was cached of it: its header, its blocks and its decoded tiles.
   const onChange = () => {
     headerCache.delete(cacheKey);

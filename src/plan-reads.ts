@@ -1,11 +1,10 @@
 import type { OverviewStrategy } from "./locate/overview.js";
-import { planTiles, type PlanCaches, type ReadPlan } from "./locate/plan.js";
-import { tileBlockIndices } from "./locate/blocks.js";
+import type { ReadPlan } from "./locate/plan.js";
 import type { MapTileContext, MapTileOptions } from "./raster/map-tile.js";
 import { tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
 import type { Raster } from "./raster/raster.js";
 import type { BoundsReaderContext, ReadBoundsOptions } from "./raster/read-bounds.js";
-import type { TiffDataset } from "./tiff/dataset.js";
+import type { ImageInfo } from "./tiff/image.js";
 
 /**
  * Dry runs: the same calls as the reader's, returning the requests they would make given what
@@ -34,26 +33,28 @@ class Captured {
 
 /**
  * A {@link ReadPlanner} over a reader's dataset: `read` and `tile` run their real code up to
- * the pixel window they would read, which a planning `readWindow` captures.
+ * the pixel window they would read, which a planning `readWindow` captures. The reader hands in
+ * its tile planning, which the core shares with its reads, so that this module (loaded on the
+ * first plan) does not make bundlers split that out of the core chunk.
  *
  * @example
  * ```ts
- * const planner = createPlanner({ dataset, cached, boundsContext, mapTileContext, merge });
+ * const planner = createPlanner({ images: cog.ifds, planTiles, boundsContext, mapTileContext, merge });
  * ```
  */
 export function createPlanner(deps: {
-  dataset: TiffDataset;
-  cached: PlanCaches;
+  /** Image levels, full resolution first. */
+  images: readonly ImageInfo[];
+  /** Plans internal tiles `(x, y, z)` against the reader's caches (`planTiles` of locate/plan.ts). */
+  planTiles: (tiles: ReadonlyArray<readonly [number, number, number]>) => Promise<ReadPlan>;
   boundsContext: () => BoundsReaderContext;
   mapTileContext: () => MapTileContext;
   /** How the reader merges a multi-tile read's requests. */
   merge: (data: Array<[number, number]>) => Array<[number, number]>;
-  /** Gap within which a tile's image and mask blocks share a request (-1: never). */
-  mergeGap?: number;
 }): ReadPlanner {
   const capture = (win: PixelWindow, z: number): Promise<never> => Promise.reject(new Captured(win, z));
   const forWindow = async (win: PixelWindow, z: number): Promise<ReadPlan> => {
-    const plan = await planTiles(deps.dataset, tilesForWindow(deps.dataset.images[z], win).map(([x, y]) => [x, y, z] as const), deps.cached, deps.mergeGap);
+    const plan = await deps.planTiles(tilesForWindow(deps.images[z], win).map(([x, y]) => [x, y, z] as const));
     return plan.complete && plan.data.length > 1 ? { ...plan, data: deps.merge(plan.data) } : plan;
   };
   const run = async (call: () => Promise<Raster>): Promise<ReadPlan> => {
@@ -66,10 +67,7 @@ export function createPlanner(deps: {
     throw new Error("unreachable: the planned call did not read");
   };
   return {
-    getTile: (x, y, z) => {
-      tileBlockIndices(deps.dataset.images[z] ?? deps.dataset.images[0], x, y, z);
-      return planTiles(deps.dataset, [[x, y, z]], deps.cached, deps.mergeGap);
-    },
+    getTile: (x, y, z) => deps.planTiles([[x, y, z]]),
     readWindow: (win, z = 0) => forWindow(win, z),
     // Resampling and warping load on first use (./reader.ts says why).
     read: (bounds, shape, opts = {}) =>

@@ -21,7 +21,7 @@ import { decodeTile } from "./raster/decode-tile.js";
 import { emptyTile } from "./raster/empty-tile.js";
 import { fetchTile } from "./raster/fetch-tile.js";
 import type { Raster } from "./raster/raster.js";
-import { fetchPixelWindow, tilesForWindow, type MosaicTarget, type PixelWindow } from "./raster/mosaic.js";
+import type { MosaicTarget, PixelWindow } from "./raster/mosaic.js";
 import type { GeoExtent } from "./raster/geo-extent.js";
 
 /**
@@ -268,6 +268,8 @@ export class COGReaderCore {
     }
     checkRasterSize({ width, height, bands: image.bands, dtype: image.dtype }, this.limits, "maxWindowBytes", "window", { url: this.url, z });
     checkTileSize(image, this.limits, { url: this.url, z });
+    // Windows load their mosaic code on first use: getTile alone never needs it (README, "Bundle sizes").
+    const { fetchPixelWindow, tilesForWindow } = await import("./raster/mosaic.js");
     const tiles = tilesForWindow(image, win).map(([x, y]) => [x, y, z] as const);
     const { cache, key } = this.blocks;
     const prefetched =

@@ -11,7 +11,9 @@ import type { SourceInput } from "./source/open.js";
 import type { Raster } from "./raster/raster.js";
 import type { BoundsReaderContext, ReadBoundsOptions } from "./raster/read-bounds.js";
 import type { MapTileContext, MapTileOptions } from "./raster/map-tile.js";
-import { createPlanner, type ReadPlanner } from "./plan-reads.js";
+import type { ReadPlanner } from "./plan-reads.js";
+import { planTiles } from "./locate/plan.js";
+import { tileBlockIndices } from "./locate/blocks.js";
 import type { GeoExtent } from "./raster/geo-extent.js";
 import type { PointTransform } from "./raster/projection.js";
 import { tileBounds } from "./locate/web-mercator.js";
@@ -62,8 +64,9 @@ export class COGReader extends COGReaderCore {
    */
   async read(bounds: readonly [number, number, number, number], shape: { width: number; height: number }, opts: ReadBoundsOptions = {}): Promise<Raster> {
     // Resampling (and, for tile(), warping) load on first use: a viewer that only calls getTile
-    // keeps them out of its first download (README, "Bundle sizes").
-    const { readBounds } = await import("./raster/read-bounds.js");
+    // keeps them out of its first download (README, "Bundle sizes"). The mosaic code that
+    // readWindow loads comes in parallel.
+    const [{ readBounds }] = await Promise.all([import("./raster/read-bounds.js"), import("./raster/mosaic.js")]);
     return readBounds(this.boundsContext(), bounds, shape, this.withEnvDefaults(opts));
   }
 
@@ -81,7 +84,7 @@ export class COGReader extends COGReaderCore {
    * ```
    */
   async tile(x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
-    const { readMapTile } = await import("./raster/map-tile.js");
+    const [{ readMapTile }] = await Promise.all([import("./raster/map-tile.js"), import("./raster/mosaic.js")]);
     return readMapTile(this.mapTileContext(), x, y, z, this.withEnvDefaults(opts));
   }
 
@@ -96,14 +99,24 @@ export class COGReader extends COGReaderCore {
    * ```
    */
   get plan(): ReadPlanner {
-    return createPlanner({
-      dataset: this.dataset,
-      cached: this.planCaches(),
+    const { dataset } = this;
+    // The planner loads on its first call; what it shares with the reads comes from here.
+    const planner = async () => (await import("./plan-reads.js")).createPlanner({
+      images: dataset.images,
+      planTiles: (tiles) => {
+        for (const [x, y, z] of tiles) tileBlockIndices(dataset.images[z] ?? dataset.images[0], x, y, z);
+        return planTiles(dataset, tiles, this.planCaches(), this.blockMergeGap());
+      },
       boundsContext: () => this.boundsContext(),
       mapTileContext: () => this.mapTileContext(),
       merge: (data) => mergeRequests(data, this.mergeOptions()).map((g) => [g.offset, g.length]),
-      mergeGap: this.blockMergeGap(),
     });
+    return {
+      getTile: async (x, y, z) => (await planner()).getTile(x, y, z),
+      readWindow: async (win, z) => (await planner()).readWindow(win, z),
+      read: async (bounds, shape, opts) => (await planner()).read(bounds, shape, opts),
+      tile: async (x, y, z, opts) => (await planner()).tile(x, y, z, opts),
+    };
   }
 
   /** Options the caller left out take their COGREAD_* environment values. */

@@ -10,6 +10,7 @@ import {
 import { HttpSource } from "../src/source/http.js";
 import { coalesceRanges, multiRangeHeader, multipartBoundary, pickRanges } from "../src/source/multipart.js";
 import { parseMultipartByteranges } from "../src/source/multipart-body.js";
+import { parseContentRange } from "../src/source/http-response.js";
 
 const SIZE = 100_000;
 const DATA = Uint8Array.from({ length: SIZE }, (_, i) => (i * 31 + 7) & 255);
@@ -343,14 +344,14 @@ describe("multipart/byteranges", () => {
   });
   it("takes part data by length, so boundary bytes inside the data do no harm; LF-only lines too", () => {
     const body = enc("--B\nContent-Range: bytes 10-17/100\n\n--B--xyz\n--B\r\ncontent-range: bytes 0-1/100\r\n\r\nok\r\n--B--");
-    const parts = parseMultipartByteranges(body, "B", "u");
+    const parts = parseMultipartByteranges(body, { boundary: "B", url: "u", parseContentRange });
     expect(parts.map((p) => [p.start, new TextDecoder().decode(p.bytes), p.total])).toEqual([[10, "--B--xyz", 100], [0, "ok", 100]]);
     expect(pickRanges([[12, 3], [0, 2], [50, 1], [99, 5]], parts, 100).map((b) => b && new TextDecoder().decode(b)))
       .toEqual(["B--", "ok", undefined, undefined]);
   });
   it("rejects parts without Content-Range or cut short", () => {
-    expect(() => parseMultipartByteranges(enc("--B\r\n\r\nxx\r\n--B--"), "B", "u")).toThrow(/no valid Content-Range/);
-    expect(() => parseMultipartByteranges(enc("--B\r\nContent-Range: bytes 0-99/100\r\n\r\nxx"), "B", "u")).toThrow(/cut short/);
-    expect(() => parseMultipartByteranges(enc("nothing here"), "B", "u")).toThrow(/no parts/);
+    expect(() => parseMultipartByteranges(enc("--B\r\n\r\nxx\r\n--B--"), { boundary: "B", url: "u", parseContentRange })).toThrow(/no valid Content-Range/);
+    expect(() => parseMultipartByteranges(enc("--B\r\nContent-Range: bytes 0-99/100\r\n\r\nxx"), { boundary: "B", url: "u", parseContentRange })).toThrow(/cut short/);
+    expect(() => parseMultipartByteranges(enc("nothing here"), { boundary: "B", url: "u", parseContentRange })).toThrow(/no parts/);
   });
 });

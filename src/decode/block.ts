@@ -2,7 +2,8 @@ import { CogError } from "../errors.js";
 import type { DType } from "../tiff/dtype.js";
 import { codecFailure } from "./codec-failure.js";
 import { getCodec } from "./registry.js";
-import { blockValues, type TypedArray } from "./samples.js";
+import { blockValues } from "./block-values.js";
+import type { TypedArray } from "./samples.js";
 import type { BlockInfo } from "./types.js";
 
 /**

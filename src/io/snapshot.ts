@@ -1,5 +1,3 @@
-import { CogError } from "../errors.js";
-
 /**
  * A header snapshot: the header bytes a reader has read (plus file size and ETag), in a form
  * that survives `JSON.stringify`. `COGReader.open(url, { snapshot })` opens from it with no
@@ -45,36 +43,8 @@ export function encodeSnapshot(
   };
 }
 
-/**
- * Decodes and checks a {@link HeaderSnapshot}; anything malformed is `COG_USAGE`.
- *
- * @example
- * ```ts
- * const { segments } = decodeSnapshot(JSON.parse(text));
- * ```
- */
-export function decodeSnapshot(snap: HeaderSnapshot): { segments: Array<{ offset: number; bytes: Uint8Array }>; size?: number; etag?: string } {
-  if (snap?.format !== "cogread-header-snapshot" || snap.version !== 1 || !Array.isArray(snap.segments)) {
-    throw new CogError("COG_USAGE", "not a cogread header snapshot (format cogread-header-snapshot, version 1)");
-  }
-  const segments = snap.segments.map((s) => {
-    if (!Number.isSafeInteger(s.offset) || s.offset < 0 || typeof s.data !== "string") {
-      throw new CogError("COG_USAGE", `header snapshot segment at ${s.offset} is malformed`);
-    }
-    return { offset: s.offset, bytes: fromBase64(s.data) };
-  });
-  return { segments, size: snap.size, etag: snap.etag };
-}
-
 function toBase64(bytes: Uint8Array): string {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
 }

@@ -22,13 +22,13 @@ export interface GeoExtent {
 }
 
 const MERCATOR_MAX = 20037508.342789244;
-const identity: PointTransform = (x, y) => [x, y];
 
 /**
  * Computes the {@link GeoExtent} of an image of `width` × `height` pixels whose north-up
  * `bounds` are in `crs`; for a CRS with no known proj4 definition, returns the `COG_UNSUPPORTED`
  * error instead (thrown later by the calls that need it). `COGReader.open` imports this module
- * only for a north-up file, and it loads proj4 (README, "Bundle sizes").
+ * only for a north-up file; proj4 loads only for a CRS other than EPSG:4326 and EPSG:3857
+ * (README, "Bundle sizes").
  *
  * @example
  * ```ts
@@ -44,9 +44,8 @@ export async function geoExtent(img: { crs: CrsInfo; bounds: [number, number, nu
     if (isCogError(e)) return e;
     throw e;
   }
-  const mercator = img.crs.epsg === 3857;
-  const toMercator = mercator ? identity : await pointTransform(def, "EPSG:3857");
-  const fromMercator = mercator ? identity : await pointTransform("EPSG:3857", def);
+  const toMercator = await pointTransform(def, "EPSG:3857");
+  const fromMercator = await pointTransform("EPSG:3857", def);
   const toLonLat = await pointTransform(def, "EPSG:4326");
   const fromLonLat = await pointTransform("EPSG:4326", def);
   const { bounds } = img;

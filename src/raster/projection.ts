@@ -1,5 +1,6 @@
 import { CogError } from "../errors.js";
 import type { CrsInfo } from "../tiff/crs.js";
+import { lonLatMercator } from "./lonlat-mercator.js";
 
 /** Transforms a point between two CRSs. */
 export type PointTransform = (x: number, y: number) => [number, number];
@@ -7,7 +8,7 @@ export type PointTransform = (x: number, y: number) => [number, number];
 type Proj4 = typeof import("proj4");
 let proj4Module: Promise<Proj4> | undefined;
 
-/** proj4, loaded on first use only: reading tiles of images already in EPSG:3857 never loads it. */
+/** proj4, loaded on first use only: files in EPSG:4326 or EPSG:3857 never load it. */
 async function loadProj4(): Promise<Proj4> {
   proj4Module ??= import("proj4").then((m) => (m as unknown as { default: Proj4 }).default ?? (m as unknown as Proj4));
   return proj4Module;
@@ -37,6 +38,8 @@ export async function crsDefinition(crs: CrsInfo, url?: string): Promise<string>
 
 /**
  * A point transform between two proj4 definitions (or registered names such as "EPSG:3857").
+ * Between EPSG:4326 and EPSG:3857 it is built in (proj4's formulas, proj4's results) and proj4
+ * does not load; other CRSs load proj4 on first use.
  *
  * @example
  * ```ts
@@ -45,6 +48,8 @@ export async function crsDefinition(crs: CrsInfo, url?: string): Promise<string>
  * ```
  */
 export async function pointTransform(from: string, to: string): Promise<PointTransform> {
+  const builtIn = lonLatMercator(from, to);
+  if (builtIn !== undefined) return builtIn;
   const proj4 = await loadProj4();
   const converter = proj4(from, to);
   // proj4 throws on non-finite input and on some points outside a projection's domain: such a

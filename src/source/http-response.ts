@@ -1,7 +1,4 @@
 import { CogError, throwIfAborted } from "../errors.js";
-import { parseContentRange } from "./content-range.js";
-
-export { parseContentRange, type ContentRange } from "./content-range.js";
 
 /**
  * One range read as sent over HTTP.
@@ -56,12 +53,41 @@ export interface RangeBody {
   /** The whole file, when the server answered 200 instead of 206. */ whole?: Uint8Array;
 }
 
-/** Reason phrases for when the transport has none (HTTP/2, some fetch implementations). */
-const REASONS: Record<number, string> = {
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 410: "Gone",
-  416: "Range Not Satisfiable", 429: "Too Many Requests", 500: "Internal Server Error",
-  502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
-};
+/**
+ * A parsed `Content-Range`; the unsatisfied form `bytes *\/total` sets only `total`.
+ *
+ * @example
+ * ```ts
+ * const cr: ContentRange = { start: 0, end: 16383, total: 1048576 };
+ * ```
+ */
+export interface ContentRange {
+  /** First byte of the body, inclusive. */ start?: number;
+  /** Last byte of the body, inclusive. */ end?: number;
+  /** Size of the whole file, when the server knows it. */ total?: number;
+}
+
+/**
+ * Parses `Content-Range: bytes a-b/total` (total may be `*`) or `bytes *\/total`.
+ * Returns `undefined` when the header is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * parseContentRange("bytes 0-99/1000"); // { start: 0, end: 99, total: 1000 }
+ * parseContentRange("bytes *\/1000");   // { total: 1000 }
+ * ```
+ */
+export function parseContentRange(value: string | null | undefined): ContentRange | undefined {
+  if (!value) return undefined;
+  const m = /^\s*bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)\s*$/i.exec(value);
+  if (!m) return undefined;
+  const total = m[3] === "*" ? undefined : Number(m[3]);
+  if (m[1] === undefined) return total === undefined ? undefined : { total };
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end < start || (total !== undefined && end >= total)) return undefined;
+  return { start, end, total };
+}
 
 /**
  * The `Range` header value for `length` bytes at `offset`: `bytes=offset-(offset+length-1)`.
@@ -130,19 +156,19 @@ function triesNote(tries: number | undefined): string {
 
 /**
  * Maps a status other than 200/206 to a `COG_HTTP` error with `context.status`; `tries` (when
- * more than 1) is said in the message.
+ * more than 1) is said in the message, and the reason phrase when the transport has one (HTTP/2
+ * has none: the status code says it all).
  *
  * @example
  * ```ts
- * throw httpStatusError({ url, offset: 0, length: 16384 }, 503, "", undefined, 3);
+ * throw httpStatusError({ url, offset: 0, length: 16384 }, 503, "Service Unavailable", undefined, 3);
  * // GET <url> -> 503 Service Unavailable (range bytes=0-16383) after 3 tries
  * ```
  */
 export function httpStatusError(req: RangeRequest, status: number, statusText?: string, contentRange?: string | null, tries?: number): CogError {
   const { url, offset, length } = req;
   const range = req.range ?? rangeHeader(offset, length);
-  const reason = statusText || REASONS[status] || "";
-  const head = `GET ${url} -> ${status}${reason ? ` ${reason}` : ""}`;
+  const head = `GET ${url} -> ${status}${statusText ? ` ${statusText}` : ""}`;
   let message = `${head} (range ${range})`;
   if (status === 416) {
     const total = parseContentRange(contentRange)?.total;

@@ -1,9 +1,10 @@
 import { CogError } from "../errors.js";
-import { parseContentRange } from "./content-range.js";
+import type { ContentRange } from "./http-response.js";
 import type { BytePart } from "./multipart.js";
 
 // The `multipart/byteranges` body parser, imported by `multiRangeParts` only when a server answers
-// a multi-range request with one (README, "Bundle sizes").
+// a multi-range request with one (README, "Bundle sizes"). It takes the core's Content-Range
+// parser as an argument: importing it would make bundlers split that out of the core chunk.
 
 /** Cap on parts and on header lines of one part: a hostile body cannot make the loops spin. */
 const MAX_PARTS = 10_000;
@@ -39,10 +40,14 @@ function readLine(body: Uint8Array, pos: number): [string, number] | undefined {
  * @example
  * ```ts
  * const boundary = multipartBoundary(res.headers.get("content-type"))!;
- * const parts = parseMultipartByteranges(body, boundary, url);
+ * const parts = parseMultipartByteranges(body, { boundary, url, parseContentRange });
  * ```
  */
-export function parseMultipartByteranges(body: Uint8Array, boundary: string, url: string): BytePart[] {
+export function parseMultipartByteranges(
+  body: Uint8Array,
+  opts: { boundary: string; url: string; parseContentRange(value: string | undefined): ContentRange | undefined },
+): BytePart[] {
+  const { boundary, url, parseContentRange } = opts;
   const fail = (what: string): CogError =>
     new CogError("COG_HTTP", `GET ${url} -> 206 multipart/byteranges: ${what}`, { url, status: 206 });
   const delimiter = new TextEncoder().encode(`--${boundary}`);

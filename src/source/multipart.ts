@@ -121,7 +121,7 @@ export async function multiRangeParts(
   if (boundary !== undefined) {
     // The body parser loads only now: most servers answer one range at a time, or 200.
     const { parseMultipartByteranges } = await import("./multipart-body.js");
-    const parts = parseMultipartByteranges(res.body, boundary, url);
+    const parts = parseMultipartByteranges(res.body, { boundary, url, parseContentRange });
     return { parts, size: parts.find((p) => p.total !== undefined)?.total, refused: false };
   }
   if (cr?.start === undefined || cr.end === undefined) {
