@@ -87,10 +87,16 @@ const GLUE_EDITS: Array<[RegExp, Array<[string, string]>]> = [
       ["Module({locateFile:e})", "Module({locateFile:e,instantiateWasm:t.instantiateWasm})"],
     ],
   ],
+  [
+    // jpeg-js's encoder returns a Node Buffer whenever `module` exists (as in any bundle).
+    /jpeg-js[\\/]lib[\\/]encoder\.js$/,
+    [["return Buffer.from(byteout);", "return new Uint8Array(byteout);"]],
+  ],
 ];
 
 /**
- * Bundles the codecs' emscripten glue with its Node and file-locating branches cut off: the WASM
+ * Bundles the codecs' emscripten glue with its Node and file-locating branches cut off (and jpeg-js's
+ * encoder without its Node Buffer): the WASM
  * is always handed in (`instantiateWasm`), so no `require("fs")`, `import("module")` or
  * `new URL("x.wasm", import.meta.url)` is left for a consumer's bundler to trip on.
  */

@@ -4,7 +4,9 @@
 // from the sources:
 //   platform/node.js      is src/platform/web.ts (no Node built-ins, no undici)
 //   platform/inflate.js   is src/platform/inflate-web.ts (no node:zlib)
+//   platform/deflate.js   is src/platform/deflate-web.ts (no node:zlib: render's PNG uses pako)
 //   decode/glue/*.js      the codec packages' emscripten glue, bundled and patched (plugins.ts)
+//   render/glue/*.js      jpeg-js's encoder, bundled and patched the same way
 //   decode/wasm-default.js imports decode/wasm/<codec>.js on first use: the WASM embedded as
 //                          base64 (web) or a `.wasm` module import that workerd compiles (workerd)
 // Node-only modules (file and undici sources, worker threads, node:zlib) are left out.
@@ -15,7 +17,7 @@ import { patchCodecGlue, wasmBytes, wasmFile, CODECS } from "./plugins.js";
 
 const NODE_ONLY = [
   "cli/", "decode/worker.ts", "decode/worker-pool.ts", "decode/inflate-node.ts", "source/file.ts", "source/http.ts",
-  "platform/", "decode/wasm-default.ts", "decode/glue/",
+  "platform/", "decode/wasm-default.ts", "decode/glue/", "render/glue/",
 ];
 
 function sources(dir = "src"): string[] {
@@ -31,10 +33,13 @@ async function portable(target: "web" | "workerd"): Promise<void> {
   const common = { format: "esm", target: "es2022", platform: "neutral", logLevel: "warning" } as const;
   const entries = sources().filter((p) => !NODE_ONLY.some((n) => p.slice(4).startsWith(n)));
   await build({ ...common, entryPoints: entries, outdir: out, outbase: "src", bundle: false });
-  await build({ ...common, entryPoints: { "platform/node": "src/platform/web.ts", "platform/inflate": "src/platform/inflate-web.ts" }, outdir: out, bundle: false });
+  await build({ ...common, entryPoints: { "platform/node": "src/platform/web.ts", "platform/inflate": "src/platform/inflate-web.ts", "platform/deflate": "src/platform/deflate-web.ts" }, outdir: out, bundle: false });
   await build({
     ...common,
-    entryPoints: { "decode/glue/jpeg": "src/decode/glue/jpeg.ts", "decode/glue/webp": "src/decode/glue/webp.ts", "decode/glue/lerc": "src/decode/glue/lerc.ts" },
+    entryPoints: {
+      "decode/glue/jpeg": "src/decode/glue/jpeg.ts", "decode/glue/webp": "src/decode/glue/webp.ts", "decode/glue/lerc": "src/decode/glue/lerc.ts",
+      "render/glue/jpeg-encoder": "src/render/glue/jpeg-encoder.ts",
+    },
     outdir: out, bundle: true, conditions: ["browser", "import", "default"], mainFields: ["module", "main"], plugins: [patchCodecGlue()],
   });
   mkdirSync(path.join(out, "decode/wasm"), { recursive: true });
