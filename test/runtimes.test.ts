@@ -153,7 +153,7 @@ function staticClosure(meta: Metafile, start: string[]): Set<string> {
  * Bundles `entry` as wrangler does (no splitting, .wasm imports kept as modules), runs it in
  * workerd and answers each of `requests` (path and query) with `read`.
  */
-async function inWorkerd<T>(entry: string, conditions: string[], requests: string[], read: (res: Response) => Promise<T>): Promise<T[]> {
+async function inWorkerd<T>(entry: string, conditions: string[], requests: string[], read: (res: Response) => Promise<T>, wasmFiles = 4): Promise<T[]> {
   const outdir = path.join(dir, "workerd-out", entry.replace(/\W/g, "_"));
   const result = await build({
     absWorkingDir: dir, entryPoints: { worker: entry }, bundle: true, format: "esm", platform: "neutral",
@@ -161,7 +161,7 @@ async function inWorkerd<T>(entry: string, conditions: string[], requests: strin
   });
   expect(result.errors).toEqual([]);
   const wasm = readdirSync(outdir).filter((f) => f.endsWith(".wasm"));
-  expect(wasm).toHaveLength(4);
+  expect(wasm).toHaveLength(wasmFiles);
   const { Miniflare } = await import("miniflare");
   const mf = new Miniflare({
     modulesRoot: outdir,
@@ -233,12 +233,17 @@ describe("runtimes: the packed package", () => {
     expect(Object.keys(await import(pathToFileURL(path.join(pkg, entry.node.import)).href)).sort()).toEqual(names);
     for (const conditions of [["browser"], ["workerd", "worker", "browser"]]) {
       const result = await build({
-        absWorkingDir: dir, stdin: { contents: `export { render } from "cogread/render";`, resolveDir: dir }, bundle: true, splitting: true, outdir: path.join(dir, "render-out"),
+        absWorkingDir: dir, stdin: { contents: `export { render } from "cogread/render";`, resolveDir: dir }, bundle: true, splitting: true, outdir: path.join(dir, "render-out"), loader: { ".wasm": "copy" },
         platform: conditions.length === 1 ? "browser" : "neutral", conditions, format: "esm", write: false, metafile: true, logLevel: "silent",
       });
       const flavour = conditions[0] === "workerd" ? "workerd" : "web";
       expect(Object.keys(result.metafile.inputs).some((i) => i.endsWith(`dist/${flavour}/render.js`)), conditions.join()).toBe(true);
-      expect(Object.keys(result.metafile.inputs).some((i) => /zlib|node:/.test(i)), conditions.join()).toBe(false);
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(inputs.some((i) => /zlib|node:/.test(i)), conditions.join()).toBe(false);
+      // Its only WebAssembly is the WebP encoder's: the decoders' stay out of a render-only bundle.
+      expect(inputs.filter((i) => /decode\/wasm\//.test(i)).map((i) => path.basename(i)).sort(), conditions.join()).toEqual(
+        flavour === "workerd" ? ["webp-encoder.js", "webp-encoder.wasm"] : ["webp-encoder.js"],
+      );
     }
   });
 
@@ -275,12 +280,12 @@ describe("runtimes: the packed package", () => {
       expect(text).not.toMatch(/(import\(|from |require\()\s*["'](node:)?(fs|fs\/promises|zlib|worker_threads|undici|module|os|stream)["']/);
     }, 60_000);
 
-    it.skipIf(chromiumMissing() !== undefined)("in headless Chromium: every codec, the same digests as Node; cogread/render's PNG and JPEG bytes equal Node's", async () => {
+    it.skipIf(chromiumMissing() !== undefined)("in headless Chromium: every codec, the same digests as Node; cogread/render's PNG, JPEG and WebP bytes equal Node's", async () => {
       expect(built, "the esbuild test above must pass first").toBe(true);
       files[`/esbuild/index.html`] = readFileSync(path.join(dir, "index.html"));
       const { results, inWorkers, rendered, errors } = await inChromium(servePage(outdir, "esbuild"));
       expect(results).toEqual(nodeResults);
-      expect(rendered, "cogread/render: the same PNG and JPEG bytes as Node").toEqual(nodeRendered);
+      expect(rendered, "cogread/render: the same PNG, JPEG and WebP bytes as Node").toEqual(nodeRendered);
       // esbuild does not bundle `new Worker(new URL(…))`: the pool says so instead of hanging.
       expect(inWorkers).toMatch(/^COG_UNSUPPORTED: decode worker did not start/);
       expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
@@ -330,7 +335,7 @@ describe("runtimes: the packed package", () => {
     });
   });
 
-  it("cogread/render's chunks gzipped: render() itself, the PNG writer with pako, the JPEG encoder, one colormap", async () => {
+  it("cogread/render's chunks gzipped: render() itself, the PNG writer with pako, the JPEG and WebP encoders, one colormap", async () => {
     const sizeDir = path.join(dir, "render-size-out");
     const result = await build({
       absWorkingDir: dir, stdin: { contents: `export { render } from "cogread/render";`, resolveDir: dir, sourcefile: "render-app.js" }, bundle: true,
@@ -345,6 +350,7 @@ describe("runtimes: the packed package", () => {
       "PNG writer": /dist\/web\/render\/png\.js$/,
       "pako (PNG's DEFLATE outside Node)": /pako\/dist\//,
       "JPEG encoder (jpeg-js)": /dist\/web\/render\/(jpeg|glue\/jpeg-encoder)\.js$/,
+      "WebP encoder (libwebp + its WASM)": /dist\/web\/(render\/webp|render\/glue\/webp-encoder|decode\/wasm\/webp-encoder)\.js$/,
       "one colormap (viridis)": /dist\/web\/render\/colormaps\/viridis\.js$/,
     };
     for (const [name, re] of Object.entries(lazy)) {
@@ -398,7 +404,7 @@ describe("runtimes: the packed package", () => {
       await viteBuild({ root: dir, base: "./", configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
       const { results, inWorkers, rendered, errors } = await inChromium(servePage(outDir, "vite"));
       expect(results).toEqual(nodeResults);
-      expect(rendered, "cogread/render: the same PNG and JPEG bytes as Node").toEqual(nodeRendered);
+      expect(rendered, "cogread/render: the same PNG, JPEG and WebP bytes as Node").toEqual(nodeRendered);
       // Vite bundles the decode worker: createDecodePool decodes on Web Workers, same pixels.
       expect(inWorkers).toEqual(nodeResults);
       expect(errors).toEqual([]);
@@ -406,11 +412,12 @@ describe("runtimes: the packed package", () => {
   });
 
   describe("workerd (miniflare), bundled as wrangler does", () => {
-    it("the workerd build: every codec, the same digests as Node, WASM as .wasm module imports; cogread/render's PNG and JPEG bytes equal Node's", async () => {
+    it("the workerd build: every codec, the same digests as Node, WASM as .wasm module imports; cogread/render's PNG, JPEG and WebP bytes equal Node's", async () => {
       // What wrangler does: conditions workerd/worker/browser, .wasm imports as CompiledWasm modules.
-      const [results, rendered] = await inWorkerd("worker.js", ["workerd", "worker", "browser"], [`/?${base()}`, `/render?${base()}`], json);
+      // Five .wasm: the four decoders' and, as this Worker imports cogread/render, the WebP encoder's.
+      const [results, rendered] = await inWorkerd("worker.js", ["workerd", "worker", "browser"], [`/?${base()}`, `/render?${base()}`], json, 5);
       expect(results).toEqual(nodeResults);
-      expect(rendered, "cogread/render: the same PNG and JPEG bytes as Node").toEqual(nodeRendered);
+      expect(rendered, "cogread/render: the same PNG, JPEG and WebP bytes as Node").toEqual(nodeRendered);
     }, 90_000);
 
     it("the browser build in workerd: COG_UNSUPPORTED with the remedy, then setCodecWasm(codec, module) gives Node's digests", async () => {

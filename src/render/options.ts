@@ -41,7 +41,8 @@ export type ColormapTable =
   | ReadonlyArray<readonly [readonly [number, number], RenderColor]>;
 
 /**
- * Output formats of {@link render}. PNG keeps transparency; JPEG has none (masked pixels are black).
+ * Output formats of {@link render}: PNG (lossless, own writer), JPEG (jpeg-js; no transparency:
+ * masked pixels are black) or WebP (lossy, libwebp in WebAssembly; keeps transparency).
  *
  * @example
  * ```ts
@@ -78,7 +79,7 @@ export interface RenderOptions {
   format?: RenderFormat;
   /** Pixels whose drawn bands all equal this are transparent. Default: the raster's `nodata`. */
   nodata?: number;
-  /** JPEG quality, 1–100. Default 75 (GDAL's). */
+  /** JPEG and WebP quality, 1–100. Default 75 (GDAL's, and libwebp's). */
   quality?: number;
   /** Cancels the call (`COG_ABORT`). */
   signal?: AbortSignal;

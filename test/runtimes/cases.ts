@@ -132,8 +132,8 @@ async function multipartDigest(cogread: typeof Cogread, url: string): Promise<st
 
 /**
  * cogread/render in this runtime: `length hash` of a PNG of the float32 DEM through a colormap
- * (palette, nodata transparent), a PNG of an RGB WebP tile (adaptive filters), a gray PNG and a
- * JPEG. PNGs compress with node:zlib in Node and pako elsewhere: the same bytes.
+ * (palette, nodata transparent), a PNG of an RGB WebP tile (adaptive filters), a gray PNG, a JPEG
+ * and a WebP (libwebp's WASM). PNGs compress with node:zlib in Node and pako elsewhere: the same bytes.
  */
 export async function renderCases(cogread: typeof Cogread, render: typeof CogreadRender, baseUrl: string): Promise<CaseDigests> {
   const out: CaseDigests = {};
@@ -152,5 +152,6 @@ export async function renderCases(cogread: typeof Cogread, render: typeof Cogrea
   out.rgb = await attempt(async () => bytes(await render.render(rgb)));
   out.gray = await attempt(async () => bytes(await render.render(rgb, { bands: [2] })));
   out.jpeg = await attempt(async () => bytes(await render.render(rgb, { format: "jpeg" })));
+  out.webp = await attempt(async () => bytes(await render.render(rgb, { format: "webp" })));
   return out;
 }
