@@ -33,7 +33,7 @@ type Encoder = { name: string; encode(rgba: Uint8Array): Promise<Uint8Array> | U
  * RGBA tiles: a float DEM through terrain (smooth ramps, a nodata corner: under 256 colours), the
  * same stretched so that it has more than 256 colours, and an RGB photo (alpha 255).
  */
-async function tiles(): Promise<Array<{ name: string; rgba: Uint8Array }>> {
+async function tiles(): Promise<Array<{ name: string; rgba: Uint8Array; smooth: boolean }>> {
   const dem = await COGReader.open(join(ROOT, "test/fixtures/float32_1band_deflate_block256_predictor3_nodata-9999_ovr2.tif"));
   const t = await dem.getTile(0, 0, 0);
   await dem.close();
@@ -53,9 +53,9 @@ async function tiles(): Promise<Array<{ name: string; rgba: Uint8Array }>> {
   }
   if (terrain.channels !== 4 || both.channels !== 4) throw new Error("the DEM tiles should need alpha");
   return [
-    { name: "float32 DEM, terrain colormap, nodata (< 256 colours)", rgba: terrain.data },
-    { name: "float32 DEM, viridis | terrain halves, nodata (> 256 colours)", rgba: both.data },
-    { name: "uint8 RGB photo (WebP fixture), alpha 255", rgba },
+    { name: "float32 DEM, terrain colormap, nodata (< 256 colours)", rgba: terrain.data, smooth: true },
+    { name: "float32 DEM, viridis | terrain halves, nodata (> 256 colours)", rgba: both.data, smooth: true },
+    { name: "uint8 RGB photo (WebP fixture), alpha 255", rgba, smooth: false },
   ];
 }
 
@@ -67,16 +67,16 @@ async function optional<T>(name: string): Promise<T | undefined> {
   }
 }
 
-async function encoders(): Promise<Encoder[]> {
+/** `smooth`: the tile comes from a colormap, as render() tells the PNG writer. */
+async function encoders(smooth: boolean): Promise<Encoder[]> {
   const own = (name: string, options: PngOptions): Encoder => ({ name, encode: (rgba) => encodePng(rgba, { width: W, height: H, channels: 4 }, options) });
   const list: Encoder[] = [
-    own("cogread: adaptive filters, Z_RLE, node:zlib (default in Node)", {}),
-    own("cogread: the same, as render() of a colormap (smooth)", { smooth: true }),
-    own("cogread: adaptive filters, Z_RLE, pako (default elsewhere)", { backend: "pako" }),
+    own("cogread as render() writes it, node:zlib (Node)", { smooth }),
+    own("cogread as render() writes it, pako (browsers, workers)", { smooth, backend: "pako" }),
     own("cogread: adaptive filters, default strategy, node:zlib", { rle: false }),
     own("cogread: adaptive filters, default strategy, CompressionStream", { rle: false, backend: "stream" }),
-    own("cogread: palette unfiltered, default strategy, node:zlib", { rle: false, filterPalette: false }),
-    { name: "cogread: no filter, no palette, default strategy, node:zlib", encode: unfiltered },
+    own("cogread: unfiltered, default strategy, node:zlib (palette when <= 256 colours)", { rle: false, filter: "none" }),
+    { name: "cogread: unfiltered, no palette, default strategy, node:zlib", encode: unfiltered },
   ];
   const fastPng = await optional<{ encode(img: object): Uint8Array }>("fast-png");
   if (fastPng) list.push({ name: "fast-png (fflate)", encode: (rgba) => fastPng.encode({ width: W, height: H, data: rgba, channels: 4, depth: 8 }) });
@@ -148,7 +148,7 @@ const results: Array<Record<string, unknown>> = [];
 for (const tile of await tiles()) {
   console.log(`\n${tile.name}: ${W}×${H} RGBA (${tile.rgba.length} bytes)`);
   console.log("| encoder | bytes | ms per tile |\n| --- | ---: | ---: |");
-  for (const e of await encoders()) {
+  for (const e of await encoders(tile.smooth)) {
     const png = await e.encode(tile.rgba);
     if (sharp) {
       const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });

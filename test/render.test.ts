@@ -163,6 +163,19 @@ describe("render: bands, rescale and alpha", () => {
     expect(px(rgba, 3)).toEqual(MATPLOTLIB.tables.magma[255]);
   });
 
+  it("colormap over 256 colours (a partial-alpha mask): RGBA, every pixel its entry and alpha", async () => {
+    const values = Array.from({ length: 1024 }, (_, i) => i % 256);
+    const mask = Uint8Array.from({ length: 1024 }, (_, i) => [255, 128, 0, 64][i >> 8]);
+    const r = { ...raster("uint8", 1, values, { mask }), width: 64, height: 16 };
+    const png = await render(r, { colormap: "viridis" });
+    expect(chunks(png).colorType).toBe(6);
+    const { rgba } = await rgbaOf(png);
+    for (let i = 0; i < 1024; i++) {
+      const want = mask[i] === 0 ? [0, 0, 0, 0] : [...MATPLOTLIB.tables.viridis[values[i]].slice(0, 3), mask[i]];
+      if (px(rgba, i).join() !== want.join()) expect(px(rgba, i), `pixel ${i}`).toEqual(want);
+    }
+  });
+
   it("user colormaps: { value: colour } on the band's values, intervals, and a 256-entry array on 0–255", async () => {
     const classes = raster("uint16", 1, [1, 2, 3, 1000]);
     const discrete = await render(classes, { colormap: { 1: [255, 0, 0], 2: [0, 255, 0, 128], 1000: [0, 0, 255, 255] } });

@@ -7,16 +7,17 @@ import { toPalette } from "./png-palette.js";
 const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
-/** How {@link encodePng} compresses (the choices of bench/render.ts are the defaults). */
+/** How {@link encodePng} compresses; the defaults are the choices of bench/render.ts. */
 export interface PngOptions {
   /**
-   * The pixels come from a colormap: smooth ramps of repeated colours. When such an image has more
-   * than 256 colours, zlib's default strategy makes it ~35% smaller than Z_RLE does.
+   * The pixels come from a colormap: runs of exactly repeated colours. Such an image of more than
+   * 256 colours is smaller and faster unfiltered with zlib's default strategy (filters break the
+   * repeats that LZ77 finds); a photo is 40% larger that way.
    */
   smooth?: boolean;
-  /** Adaptive filters on palette images too (default true). */
-  filterPalette?: boolean;
-  /** zlib's Z_RLE strategy. Default: yes, but for a smooth image of more than 256 colours. */
+  /** Row filters: adaptive (default; none for a smooth truecolour image). */
+  filter?: "adaptive" | "none";
+  /** zlib's Z_RLE strategy (default; the default strategy for a smooth truecolour image). */
   rle?: boolean;
   backend?: DeflateBackend;
 }
@@ -25,8 +26,9 @@ export interface PngOptions {
  * An 8-bit PNG of pixel-interleaved `pixels` with 1 (gray), 2 (gray + alpha), 3 (RGB) or 4
  * (RGBA) channels. Colour images of at most 256 colours are written as a palette (PLTE, and tRNS
  * for alpha). Rows are filtered adaptively (./png-filter.ts) and deflated with zlib's Z_RLE
- * strategy, level 6: on 256×256 map tiles as small as libpng's default output or smaller, 2–3x
- * faster (bench/render.ts). One IDAT chunk, no ancillary chunks but tRNS.
+ * strategy at level 6 (a `smooth` truecolour image: unfiltered, default strategy): on 256×256 map
+ * tiles as small as libpng's default output or smaller, and as fast or faster (bench/render.ts).
+ * One IDAT chunk, no ancillary chunks but tRNS.
  *
  * @example
  * ```ts
@@ -40,25 +42,21 @@ export async function encodePng(
 ): Promise<Uint8Array> {
   const { width, height, channels } = image;
   const indexed = channels === 3 || channels === 4 ? toPalette(pixels, channels) : undefined;
-  let rows: Uint8Array;
+  const plain = options.smooth === true && indexed === undefined;
+  const filter = options.filter ?? (plain ? "none" : "adaptive");
   const extra: Array<[string, Uint8Array]> = [];
+  let rows: Uint8Array;
   if (indexed !== undefined) {
-    if (options.filterPalette === false) {
-      rows = new Uint8Array((width + 1) * height);
-      for (let y = 0; y < height; y++) rows.set(indexed.indices.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
-    } else {
-      rows = filterRows(indexed.indices, width, height, 1);
-    }
+    rows = filter === "adaptive" ? filterRows(indexed.indices, width, height, 1) : unfiltered(indexed.indices, width, height, 1);
     const count = indexed.colors.length / 4;
     const plte = new Uint8Array(count * 3);
     for (let i = 0; i < count; i++) plte.set(indexed.colors.subarray(i * 4, i * 4 + 3), i * 3);
     extra.push(["PLTE", plte]);
     if (indexed.translucent > 0) extra.push(["tRNS", Uint8Array.from({ length: indexed.translucent }, (_, i) => indexed.colors[i * 4 + 3])]);
   } else {
-    rows = filterRows(pixels, width, height, channels);
+    rows = filter === "adaptive" ? filterRows(pixels, width, height, channels) : unfiltered(pixels, width, height, channels);
   }
-  const rle = options.rle ?? (indexed !== undefined || options.smooth !== true);
-  const idat = await deflate(rows, { rle, backend: options.backend });
+  const idat = await deflate(rows, { rle: options.rle ?? !plain, backend: options.backend });
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);
@@ -71,6 +69,14 @@ export async function encodePng(
   let at = 8;
   for (const [type, data] of chunks) at = chunk(out, at, type, data);
   return out;
+}
+
+/** Rows with filter type 0 (none). */
+function unfiltered(pixels: Uint8Array, width: number, height: number, channels: number): Uint8Array {
+  const stride = width * channels;
+  const rows = new Uint8Array((stride + 1) * height);
+  for (let y = 0; y < height; y++) rows.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  return rows;
 }
 
 /** Writes a chunk (length, type, data, CRC of type and data) at `at`; returns where it ends. */
