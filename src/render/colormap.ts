@@ -5,6 +5,11 @@ import type { ColormapName, ColormapTable, RenderColor } from "./options.js";
  * A colormap ready to paint: `colors` (RGBA, 4 bytes an entry) and `lookup`, the entry of a
  * pixel's value or -1 (transparent). `input` says which value: the pixel's 0–255 value or the
  * band's own value.
+ *
+ * @example
+ * ```ts
+ * const red: Painter = { input: "value", colors: Uint8Array.of(255, 0, 0, 255), lookup: (v) => (v === 1 ? 0 : -1) };
+ * ```
  */
 export interface Painter {
   input: "byte" | "value";

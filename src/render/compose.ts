@@ -1,6 +1,13 @@
 import type { Painter } from "./colormap.js";
 
-/** Pixel-interleaved 8-bit pixels and their channel count: 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA. */
+/**
+ * Pixel-interleaved 8-bit pixels and their channel count: 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA.
+ *
+ * @example
+ * ```ts
+ * const opaqueRed: Pixels = { data: Uint8Array.of(255, 0, 0), channels: 3 };
+ * ```
+ */
 export interface Pixels {
   data: Uint8Array;
   channels: 1 | 2 | 3 | 4;

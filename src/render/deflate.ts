@@ -5,6 +5,11 @@ import { nativeDeflater } from "../platform/deflate.js";
  * Where PNG's DEFLATE runs: node:zlib (off the event loop), pako (pure JS, the same bytes as
  * node:zlib), or the web `CompressionStream` (zlib's default strategy only; its bytes depend on
  * the runtime's zlib).
+ *
+ * @example
+ * ```ts
+ * const backend: DeflateBackend = "pako";
+ * ```
  */
 export type DeflateBackend = "node" | "pako" | "stream";
 

@@ -1,4 +1,11 @@
-/** An indexed image: one byte per pixel into `colors` (RGBA, 4 bytes an entry, at most 256). */
+/**
+ * An indexed image: one byte per pixel into `colors` (RGBA, 4 bytes an entry, at most 256).
+ *
+ * @example
+ * ```ts
+ * const twoPixels: Indexed = { indices: Uint8Array.of(0, 1), colors: Uint8Array.of(0, 0, 0, 0, 9, 9, 9, 255), translucent: 1 };
+ * ```
+ */
 export interface Indexed {
   indices: Uint8Array;
   colors: Uint8Array;

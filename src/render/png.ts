@@ -7,7 +7,14 @@ import { toPalette } from "./png-palette.js";
 const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
-/** How {@link encodePng} compresses; the defaults are the choices of bench/render.ts. */
+/**
+ * How {@link encodePng} compresses; the defaults are the choices of bench/render.ts.
+ *
+ * @example
+ * ```ts
+ * const colormapped: PngOptions = { smooth: true };
+ * ```
+ */
 export interface PngOptions {
   /**
    * The pixels come from a colormap: runs of exactly repeated colours. Such an image of more than

@@ -2,7 +2,14 @@ import { CogError } from "../errors.js";
 import type { Raster } from "../raster/raster.js";
 import type { DType } from "../tiff/dtype.js";
 
-/** `[min, max]` of a band, stretched to 0–255. */
+/**
+ * `[min, max]` of a band, stretched to 0–255.
+ *
+ * @example
+ * ```ts
+ * const reflectance: Range = [0, 3000];
+ * ```
+ */
 export type Range = readonly [number, number];
 
 /**
