@@ -16,7 +16,8 @@ function nodeBuild(options: Options): Options {
     platform: "neutral",
     splitting: true,
     target: "node20",
-    noExternal: CODEC_PACKAGES,
+    // jpeg-js's encoder (a dependency) is bundled too, patched: render's JPEG chunk (plugins.ts).
+    noExternal: [...CODEC_PACKAGES, /^jpeg-js\/lib\/encoder/],
     esbuildPlugins: [wasmDefaults(), patchCodecGlue()],
     esbuildOptions(o) {
       o.conditions = ["node", "import", "default"];
@@ -39,9 +40,9 @@ function libraryExternal(): Plugin {
 
 export default defineConfig([
   nodeBuild({
-    entry: { index: "src/index.ts", resampling: "src/resampling.ts", "decode/worker": "src/decode/worker.ts" },
+    entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts", "decode/worker": "src/decode/worker.ts" },
     format: ["esm", "cjs"],
-    dts: { entry: { index: "src/index.ts", resampling: "src/resampling.ts" } },
+    dts: { entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts" } },
     shims: true,
     external: ["node:fs", "node:fs/promises", "node:zlib", "node:url", "node:os", "node:module", "node:stream", "node:worker_threads", "undici", "proj4"],
   }),

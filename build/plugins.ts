@@ -7,17 +7,20 @@ import type { Plugin } from "esbuild";
 import { WASM_FILES, zstdWasmOf } from "../src/decode/wasm-default.js";
 
 const require = createRequire(import.meta.url);
-/** The codecs that run on WebAssembly. */
+/** The decoders that run on WebAssembly (decode/wasm-default.ts). */
 export const CODECS = ["jpeg", "webp", "lerc", "zstd"] as const;
+/** cogread/render's WebP encoder: its WASM is loaded by render/wasm-default.ts, not with the decoders'. */
+export const ENCODER = "webp-encoder";
+type Wasm = (typeof CODECS)[number] | typeof ENCODER;
 
 /** The bytes of a codec's .wasm (zstd's is base64 inside zstddec's script). */
-export function wasmBytes(codec: (typeof CODECS)[number]): Uint8Array {
+export function wasmBytes(codec: Wasm): Uint8Array {
   const file = require.resolve(WASM_FILES[codec]);
   return codec === "zstd" ? zstdWasmOf(readFileSync(file, "latin1")) : readFileSync(file);
 }
 
 /** A .wasm file of each codec on disk, for the workerd build to import as a module. */
-export function wasmFile(codec: (typeof CODECS)[number]): string {
+export function wasmFile(codec: Wasm): string {
   if (codec !== "zstd") return require.resolve(WASM_FILES[codec]);
   const dir = path.resolve("node_modules/.cache/cogread-build");
   mkdirSync(dir, { recursive: true });
@@ -29,8 +32,8 @@ export function wasmFile(codec: (typeof CODECS)[number]): string {
 /**
  * In the bundled Node build, replaces `src/decode/wasm-default.ts` (which reads node_modules) by a
  * module that imports each codec's WASM on first use, embedded as bytes in a chunk of its own, so
- * that a Node bundle made by the user keeps working. (The workerd build imports `.wasm` modules
- * instead: build/portable.ts.)
+ * that a Node bundle made by the user keeps working; `src/render/wasm-default.ts` likewise for the
+ * WebP encoder. (The workerd build imports `.wasm` modules instead: build/portable.ts.)
  */
 export function wasmDefaults(): Plugin {
   return {
@@ -45,9 +48,16 @@ export function wasmDefaults(): Plugin {
         ).join("")}  }\n  throw new Error("no WebAssembly for " + codec);\n}\n`,
         loader: "js",
       }));
+      build.onResolve({ filter: /[\\/]wasm-default\.js$/ }, (args) =>
+        args.importer.includes(`${path.sep}render${path.sep}`) ? { path: "encoder", namespace: "cogread-wasm" } : undefined,
+      );
+      build.onLoad({ filter: /^encoder$/, namespace: "cogread-wasm" }, () => ({
+        contents: `export function encoderWasm() {\n  return import("cogread-wasm:${ENCODER}").then((m) => m.default);\n}\n`,
+        loader: "js",
+      }));
       build.onResolve({ filter: /^cogread-wasm:/ }, (args) => ({ path: args.path.slice(13), namespace: "cogread-wasm-codec" }));
       build.onLoad({ filter: /.*/, namespace: "cogread-wasm-codec" }, (args) => ({
-        contents: wasmBytes(args.path as (typeof CODECS)[number]),
+        contents: wasmBytes(args.path as Wasm),
         loader: "binary",
       }));
     },
@@ -87,10 +97,26 @@ const GLUE_EDITS: Array<[RegExp, Array<[string, string]>]> = [
       ["Module({locateFile:e})", "Module({locateFile:e,instantiateWasm:t.instantiateWasm})"],
     ],
   ],
+  [
+    /@jsquash[\\/]webp[\\/]codec[\\/]enc[\\/]webp_enc\.js$/,
+    [
+      ["var _scriptDir = import.meta.url;", 'var _scriptDir = "";'],
+      ['if(import.meta.url===undefined){import.meta.url="https://localhost"}', ""],
+      ["if(isRunningInCloudFlareWorkers||isRunningInNode){", "if(true){"],
+      ['var ENVIRONMENT_IS_NODE=typeof process=="object"', 'var ENVIRONMENT_IS_NODE=false&&typeof process=="object"'],
+      ['new URL("webp_enc.wasm",import.meta.url).href', '"webp_enc.wasm"'],
+    ],
+  ],
+  [
+    // jpeg-js's encoder returns a Node Buffer whenever `module` exists (as in any bundle).
+    /jpeg-js[\\/]lib[\\/]encoder\.js$/,
+    [["return Buffer.from(byteout);", "return new Uint8Array(byteout);"]],
+  ],
 ];
 
 /**
- * Bundles the codecs' emscripten glue with its Node and file-locating branches cut off: the WASM
+ * Bundles the codecs' emscripten glue with its Node and file-locating branches cut off (and jpeg-js's
+ * encoder without its Node Buffer): the WASM
  * is always handed in (`instantiateWasm`), so no `require("fs")`, `import("module")` or
  * `new URL("x.wasm", import.meta.url)` is left for a consumer's bundler to trip on.
  */

@@ -4,18 +4,22 @@
 // from the sources:
 //   platform/node.js      is src/platform/web.ts (no Node built-ins, no undici)
 //   platform/inflate.js   is src/platform/inflate-web.ts (no node:zlib)
+//   platform/deflate.js   is src/platform/deflate-web.ts (no node:zlib: render's PNG uses pako)
 //   decode/glue/*.js      the codec packages' emscripten glue, bundled and patched (plugins.ts)
+//   render/glue/*.js      jpeg-js's and libwebp's encoders, bundled and patched the same way
+//   render/wasm-default.js imports decode/wasm/webp-encoder.js on first WebP render (not listed in
+//                          decode/wasm-default.js, so that only bundles that render carry it)
 //   decode/wasm-default.js imports decode/wasm/<codec>.js on first use: the WASM embedded as
 //                          base64 (web) or a `.wasm` module import that workerd compiles (workerd)
 // Node-only modules (file and undici sources, worker threads, node:zlib) are left out.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
-import { patchCodecGlue, wasmBytes, wasmFile, CODECS } from "./plugins.js";
+import { patchCodecGlue, wasmBytes, wasmFile, CODECS, ENCODER } from "./plugins.js";
 
 const NODE_ONLY = [
   "cli/", "decode/worker.ts", "decode/worker-pool.ts", "decode/inflate-node.ts", "source/file.ts", "source/http.ts",
-  "platform/", "decode/wasm-default.ts", "decode/glue/",
+  "platform/", "decode/wasm-default.ts", "decode/glue/", "render/glue/", "render/wasm-default.ts",
 ];
 
 function sources(dir = "src"): string[] {
@@ -31,10 +35,13 @@ async function portable(target: "web" | "workerd"): Promise<void> {
   const common = { format: "esm", target: "es2022", platform: "neutral", logLevel: "warning" } as const;
   const entries = sources().filter((p) => !NODE_ONLY.some((n) => p.slice(4).startsWith(n)));
   await build({ ...common, entryPoints: entries, outdir: out, outbase: "src", bundle: false });
-  await build({ ...common, entryPoints: { "platform/node": "src/platform/web.ts", "platform/inflate": "src/platform/inflate-web.ts" }, outdir: out, bundle: false });
+  await build({ ...common, entryPoints: { "platform/node": "src/platform/web.ts", "platform/inflate": "src/platform/inflate-web.ts", "platform/deflate": "src/platform/deflate-web.ts" }, outdir: out, bundle: false });
   await build({
     ...common,
-    entryPoints: { "decode/glue/jpeg": "src/decode/glue/jpeg.ts", "decode/glue/webp": "src/decode/glue/webp.ts", "decode/glue/lerc": "src/decode/glue/lerc.ts" },
+    entryPoints: {
+      "decode/glue/jpeg": "src/decode/glue/jpeg.ts", "decode/glue/webp": "src/decode/glue/webp.ts", "decode/glue/lerc": "src/decode/glue/lerc.ts",
+      "render/glue/jpeg-encoder": "src/render/glue/jpeg-encoder.ts", "render/glue/webp-encoder": "src/render/glue/webp-encoder.ts",
+    },
     outdir: out, bundle: true, conditions: ["browser", "import", "default"], mainFields: ["module", "main"], plugins: [patchCodecGlue()],
   });
   mkdirSync(path.join(out, "decode/wasm"), { recursive: true });
@@ -43,7 +50,11 @@ async function portable(target: "web" | "workerd"): Promise<void> {
     path.join(out, "decode/wasm-default.js"),
     `// Each codec's WebAssembly, loaded on the codec's first use (build/portable.ts).\nexport function defaultWasm(codec) {\n  switch (codec) {\n${cases}  }\n  throw new Error("no WebAssembly for " + codec);\n}\n`,
   );
-  for (const codec of CODECS) {
+  writeFileSync(
+    path.join(out, "render/wasm-default.js"),
+    `// The WebP encoder's WebAssembly, loaded on the first WebP render (build/portable.ts).\nexport function encoderWasm() {\n  return import("../decode/wasm/${ENCODER}.js").then((m) => m.default);\n}\n`,
+  );
+  for (const codec of [...CODECS, ENCODER] as const) {
     const file = path.join(out, "decode/wasm", `${codec}.js`);
     if (target === "workerd") {
       copyFileSync(wasmFile(codec), path.join(out, "decode/wasm", `${codec}.wasm`));

@@ -95,9 +95,24 @@ describe("setCodecWasm", () => {
     expect(e.message).toMatch(/forbids compiling WebAssembly from bytes: on Cloudflare Workers\/workerd use the `workerd` export condition/);
   });
 
+  it("hands cogread/render's WebP encoder its WebAssembly (webp-encoder); bytes that are not its module are COG_UNSUPPORTED naming it", async () => {
+    vi.resetModules();
+    const { setCodecWasm } = await import("../src/decode/wasm-config.js");
+    const { render } = await import("../src/render.js");
+    const { defaultWasm } = await import("../src/decode/wasm-default.js");
+    const raster = { width: 2, height: 1, bands: 1, dtype: "uint8" as const, data: Uint8Array.from([0, 255]) };
+    setCodecWasm("webp-encoder", await zstdBytes());
+    const wrong = await failure(render(raster, { format: "webp" }));
+    expect(wrong.code).toBe("COG_UNSUPPORTED");
+    expect(wrong.message).toMatch(/^the WebP encoder could not load: WebAssembly.instantiate/);
+    setCodecWasm("webp-encoder", () => defaultWasm("webp-encoder"));
+    const webp = await render(raster, { format: "webp" });
+    expect(new TextDecoder().decode(webp.subarray(8, 12))).toBe("WEBP");
+  });
+
   it("rejects unknown codecs and missing input as COG_USAGE", async () => {
     const wasm = await fresh();
-    expect(() => wasm.setCodecWasm("png" as never, new Uint8Array(8))).toThrow(/unknown codec "png" \(one of jpeg, webp, lerc, zstd\)/);
+    expect(() => wasm.setCodecWasm("png" as never, new Uint8Array(8))).toThrow(/unknown codec "png" \(one of jpeg, webp, lerc, zstd, webp-encoder\)/);
     expect(() => wasm.setCodecWasm("jpeg", undefined as never)).toThrow(/needs a Module, bytes, a URL or a Response/);
   });
 });

@@ -10,13 +10,15 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
-import { centreTile, CODEC_FIXTURES, fnv, MULTIPART_PREFIX, MULTIPART_RANGES, runCases, S3_BUCKET } from "./runtimes/cases.js";
+import { centreTile, CODEC_FIXTURES, fnv, MULTIPART_PREFIX, MULTIPART_RANGES, renderCases, runCases, S3_BUCKET } from "./runtimes/cases.js";
 import { chromiumMissing, launchChromium } from "./runtimes/chromium.js";
 import { makeConsumer, ROOT } from "./runtimes/consumer.js";
 
 const APP = `import * as cogread from "cogread";
-import { runCases } from "./cases.ts";
+import * as render from "cogread/render";
+import { renderCases, runCases } from "./cases.ts";
 globalThis.runCases = (baseUrl) => runCases(cogread, baseUrl);
+globalThis.renderCases = (baseUrl) => renderCases(cogread, render, baseUrl);
 globalThis.runCasesInWorkers = async (baseUrl) => {
   let pool;
   try {
@@ -40,10 +42,13 @@ export async function firstTile(url) {
 }
 `;
 const WORKER = `import * as cogread from "cogread";
-import { runCases } from "./cases.ts";
+import * as render from "cogread/render";
+import { renderCases, runCases } from "./cases.ts";
 export default {
   async fetch(request) {
-    const base = new URL(request.url).searchParams.get("base");
+    const url = new URL(request.url);
+    const base = url.searchParams.get("base");
+    if (url.pathname === "/render") return Response.json(await renderCases(cogread, render, base));
     return Response.json(await runCases(cogread, base));
   },
 };
@@ -77,6 +82,7 @@ type Results = Awaited<ReturnType<typeof runCases>>;
 let dir = "";
 let server: RangeServer | undefined;
 let nodeResults: Results = {};
+let nodeRendered: Awaited<ReturnType<typeof renderCases>> = {};
 const files: Record<string, Uint8Array> = {};
 
 beforeAll(async () => {
@@ -87,6 +93,7 @@ beforeAll(async () => {
   server = await startRangeServer(files, { multiRange: (p) => (p.startsWith(`${MULTIPART_PREFIX}/`) ? "multipart" : "whole") });
   const nodeBuild = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/index.js")).href);
   nodeResults = await runCases(nodeBuild, server.url);
+  nodeRendered = await renderCases(nodeBuild, await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/render.js")).href), server.url);
 }, 60_000);
 
 afterAll(async () => {
@@ -103,7 +110,7 @@ function servePage(outdir: string, prefix: string): string {
 }
 
 /** Opens `url` in headless Chromium and runs the cases there (fixtures from the same server). */
-async function inChromium(url: string): Promise<{ results: Results; inWorkers: Results | string; errors: string[] }> {
+async function inChromium(url: string): Promise<{ results: Results; inWorkers: Results | string; rendered: unknown; errors: string[] }> {
   const { context, close } = await launchChromium();
   const errors: string[] = [];
   try {
@@ -113,10 +120,11 @@ async function inChromium(url: string): Promise<{ results: Results; inWorkers: R
     page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
     await page.goto(url);
     await page.waitForFunction(() => typeof (globalThis as { runCases?: unknown }).runCases === "function");
-    type Page = { runCases(b: string): Promise<Results>; runCasesInWorkers(b: string): Promise<Results | string> };
+    type Page = { runCases(b: string): Promise<Results>; runCasesInWorkers(b: string): Promise<Results | string>; renderCases(b: string): Promise<unknown> };
     const results = await page.evaluate((base) => (globalThis as unknown as Page).runCases(base), server!.url);
     const inWorkers = await page.evaluate((base) => (globalThis as unknown as Page).runCasesInWorkers(base), server!.url);
-    return { results, inWorkers, errors };
+    const rendered = await page.evaluate((base) => (globalThis as unknown as Page).renderCases(base), server!.url);
+    return { results, inWorkers, rendered, errors };
   } finally {
     await close();
   }
@@ -145,7 +153,7 @@ function staticClosure(meta: Metafile, start: string[]): Set<string> {
  * Bundles `entry` as wrangler does (no splitting, .wasm imports kept as modules), runs it in
  * workerd and answers each of `requests` (path and query) with `read`.
  */
-async function inWorkerd<T>(entry: string, conditions: string[], requests: string[], read: (res: Response) => Promise<T>): Promise<T[]> {
+async function inWorkerd<T>(entry: string, conditions: string[], requests: string[], read: (res: Response) => Promise<T>, wasmFiles = 4): Promise<T[]> {
   const outdir = path.join(dir, "workerd-out", entry.replace(/\W/g, "_"));
   const result = await build({
     absWorkingDir: dir, entryPoints: { worker: entry }, bundle: true, format: "esm", platform: "neutral",
@@ -153,7 +161,7 @@ async function inWorkerd<T>(entry: string, conditions: string[], requests: strin
   });
   expect(result.errors).toEqual([]);
   const wasm = readdirSync(outdir).filter((f) => f.endsWith(".wasm"));
-  expect(wasm).toHaveLength(4);
+  expect(wasm).toHaveLength(wasmFiles);
   const { Miniflare } = await import("miniflare");
   const mf = new Miniflare({
     modulesRoot: outdir,
@@ -213,6 +221,32 @@ describe("runtimes: the packed package", () => {
     }
   });
 
+  it("the cogread/render subpath: every file its exports entry names is packed; Node ESM, CommonJS and browser/workerd bundles load it", async () => {
+    const pkg = path.join(dir, "node_modules/cogread");
+    const entry = JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")).exports["./render"];
+    const targets = JSON.stringify(entry).match(/\.\/dist\/[^"]+/g)!;
+    expect(targets).toHaveLength(7);
+    for (const t of targets) expect(existsSync(path.join(pkg, t)), t).toBe(true);
+    for (const [name, digest] of Object.entries(nodeRendered)) expect(digest, name).toMatch(/^\d+ [0-9a-f]+$/);
+    const names = ["COLORMAP_NAMES", "colormap", "render"];
+    expect(Object.keys(createRequire(path.join(dir, "package.json"))("cogread/render")).sort()).toEqual(names);
+    expect(Object.keys(await import(pathToFileURL(path.join(pkg, entry.node.import)).href)).sort()).toEqual(names);
+    for (const conditions of [["browser"], ["workerd", "worker", "browser"]]) {
+      const result = await build({
+        absWorkingDir: dir, stdin: { contents: `export { render } from "cogread/render";`, resolveDir: dir }, bundle: true, splitting: true, outdir: path.join(dir, "render-out"), loader: { ".wasm": "copy" },
+        platform: conditions.length === 1 ? "browser" : "neutral", conditions, format: "esm", write: false, metafile: true, logLevel: "silent",
+      });
+      const flavour = conditions[0] === "workerd" ? "workerd" : "web";
+      expect(Object.keys(result.metafile.inputs).some((i) => i.endsWith(`dist/${flavour}/render.js`)), conditions.join()).toBe(true);
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(inputs.some((i) => /zlib|node:/.test(i)), conditions.join()).toBe(false);
+      // Its only WebAssembly is the WebP encoder's: the decoders' stay out of a render-only bundle.
+      expect(inputs.filter((i) => /decode\/wasm\//.test(i)).map((i) => path.basename(i)).sort(), conditions.join()).toEqual(
+        flavour === "workerd" ? ["webp-encoder.js", "webp-encoder.wasm"] : ["webp-encoder.js"],
+      );
+    }
+  });
+
   it("Node (packed ESM build) decodes every codec fixture, reads a multipart/byteranges answer and an S3 object", () => {
     for (const name of CODEC_FIXTURES) {
       expect(nodeResults[name]?.getTile, name).toMatch(/^\d+x\d+x\d+ /);
@@ -246,11 +280,12 @@ describe("runtimes: the packed package", () => {
       expect(text).not.toMatch(/(import\(|from |require\()\s*["'](node:)?(fs|fs\/promises|zlib|worker_threads|undici|module|os|stream)["']/);
     }, 60_000);
 
-    it.skipIf(chromiumMissing() !== undefined)("in headless Chromium: every codec, the same digests as Node", async () => {
+    it.skipIf(chromiumMissing() !== undefined)("in headless Chromium: every codec, the same digests as Node; cogread/render's PNG, JPEG and WebP bytes equal Node's", async () => {
       expect(built, "the esbuild test above must pass first").toBe(true);
       files[`/esbuild/index.html`] = readFileSync(path.join(dir, "index.html"));
-      const { results, inWorkers, errors } = await inChromium(servePage(outdir, "esbuild"));
+      const { results, inWorkers, rendered, errors } = await inChromium(servePage(outdir, "esbuild"));
       expect(results).toEqual(nodeResults);
+      expect(rendered, "cogread/render: the same PNG, JPEG and WebP bytes as Node").toEqual(nodeRendered);
       // esbuild does not bundle `new Worker(new URL(…))`: the pool says so instead of hanging.
       expect(inWorkers).toMatch(/^COG_UNSUPPORTED: decode worker did not start/);
       expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
@@ -313,6 +348,33 @@ describe("runtimes: the packed package", () => {
     });
   });
 
+  it("cogread/render's chunks gzipped: render() itself, the PNG writer with pako, the JPEG and WebP encoders, one colormap", async () => {
+    const sizeDir = path.join(dir, "render-size-out");
+    const result = await build({
+      absWorkingDir: dir, stdin: { contents: `export { render } from "cogread/render";`, resolveDir: dir, sourcefile: "render-app.js" }, bundle: true,
+      platform: "browser", format: "esm", splitting: true, minify: true, outdir: sizeDir, metafile: true, logLevel: "silent", write: true,
+    });
+    const m = result.metafile;
+    const outputs = Object.keys(m.outputs).filter((o) => o.endsWith(".js"));
+    const having = (re: RegExp) => outputs.filter((o) => Object.keys(m.outputs[o].inputs).some((i) => re.test(i)));
+    const entry = staticClosure(m, outputs.filter((o) => m.outputs[o].entryPoint === "render-app.js"));
+    const sizes: Record<string, number> = { "render() (loaded with cogread/render)": gz(sizeDir, entry) };
+    const lazy: Record<string, RegExp> = {
+      "PNG writer": /dist\/web\/render\/png\.js$/,
+      "pako (PNG's DEFLATE outside Node)": /pako\/dist\//,
+      "JPEG encoder (jpeg-js)": /dist\/web\/render\/(jpeg|glue\/jpeg-encoder)\.js$/,
+      "WebP encoder (libwebp + its WASM)": /dist\/web\/(render\/webp|render\/glue\/webp-encoder|decode\/wasm\/webp-encoder)\.js$/,
+      "one colormap (viridis)": /dist\/web\/render\/colormaps\/viridis\.js$/,
+    };
+    for (const [name, re] of Object.entries(lazy)) {
+      const own = [...staticClosure(m, having(re))].filter((o) => !entry.has(o));
+      expect(own.length, `no chunk found for ${name}`).toBeGreaterThan(0);
+      sizes[name] = gz(sizeDir, own);
+    }
+    console.log(`cogread/render gzipped sizes (bytes, esbuild --minify, gzip -9): ${JSON.stringify(sizes)}`);
+    expect(sizes["render() (loaded with cogread/render)"]).toBeLessThan(8 * 1024);
+  });
+
   it.skipIf(chromiumMissing() !== undefined)("examples/browser (OpenLayers) bundled with esbuild, in headless Chromium: the COG's tiles drawn, no error", async () => {
     const outdir = path.join(dir, "example-browser-out");
     const result = await build({
@@ -353,8 +415,9 @@ describe("runtimes: the packed package", () => {
       const { build: viteBuild } = await import("vite");
       const outDir = path.join(dir, "vite-out");
       await viteBuild({ root: dir, base: "./", configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
-      const { results, inWorkers, errors } = await inChromium(servePage(outDir, "vite"));
+      const { results, inWorkers, rendered, errors } = await inChromium(servePage(outDir, "vite"));
       expect(results).toEqual(nodeResults);
+      expect(rendered, "cogread/render: the same PNG, JPEG and WebP bytes as Node").toEqual(nodeRendered);
       // Vite bundles the decode worker: createDecodePool decodes on Web Workers, same pixels.
       expect(inWorkers).toEqual(nodeResults);
       expect(errors).toEqual([]);
@@ -362,10 +425,12 @@ describe("runtimes: the packed package", () => {
   });
 
   describe("workerd (miniflare), bundled as wrangler does", () => {
-    it("the workerd build: every codec, the same digests as Node, WASM as .wasm module imports", async () => {
+    it("the workerd build: every codec, the same digests as Node, WASM as .wasm module imports; cogread/render's PNG, JPEG and WebP bytes equal Node's", async () => {
       // What wrangler does: conditions workerd/worker/browser, .wasm imports as CompiledWasm modules.
-      const [results] = await inWorkerd("worker.js", ["workerd", "worker", "browser"], [`/?${base()}`], json);
+      // Five .wasm: the four decoders' and, as this Worker imports cogread/render, the WebP encoder's.
+      const [results, rendered] = await inWorkerd("worker.js", ["workerd", "worker", "browser"], [`/?${base()}`, `/render?${base()}`], json, 5);
       expect(results).toEqual(nodeResults);
+      expect(rendered, "cogread/render: the same PNG, JPEG and WebP bytes as Node").toEqual(nodeRendered);
     }, 90_000);
 
     it("the browser build in workerd: COG_UNSUPPORTED with the remedy, then setCodecWasm(codec, module) gives Node's digests", async () => {

@@ -1,19 +1,20 @@
 import { CogError } from "../errors.js";
 
-// What setCodecWasm was told. Apart from ./wasm.ts, which compiles the modules and is imported by
-// the WASM codecs' lazy chunks only: the root export of setCodecWasm keeps this module, not the
+// What setCodecWasm was told. Apart from ./wasm-load.ts, which compiles the modules and is imported
+// by the WASM codecs' lazy chunks only (through ./wasm.ts, or render's WebP encoder directly): the root export of setCodecWasm keeps this module, not the
 // compiler, in the core bundle (README, "Bundle sizes").
 
 /**
  * The codecs that run on WebAssembly: `jpeg` (libjpeg-turbo), `webp` (libwebp), `lerc` (Esri
- * LERC) and `zstd` (libzstd).
+ * LERC) and `zstd` (libzstd) decode tiles; `webp-encoder` (libwebp's encoder) writes the WebP
+ * images of `cogread/render`.
  *
  * @example
  * ```ts
  * const codec: WasmCodec = "webp";
  * ```
  */
-export type WasmCodec = "jpeg" | "webp" | "lerc" | "zstd";
+export type WasmCodec = "jpeg" | "webp" | "lerc" | "zstd" | "webp-encoder";
 
 /**
  * Where a codec's WebAssembly comes from: a compiled `WebAssembly.Module` (what a Cloudflare
@@ -38,7 +39,13 @@ export type WasmInput = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL
 export type WasmProvider = WasmInput | (() => WasmInput | Promise<WasmInput>);
 
 /** Each codec's name in messages. */
-export const CODEC_NAMES: Record<WasmCodec, string> = { jpeg: "JPEG (libjpeg-turbo)", webp: "WebP", lerc: "LERC", zstd: "ZSTD" };
+export const CODEC_NAMES: Record<WasmCodec, string> = {
+  jpeg: "JPEG (libjpeg-turbo)",
+  webp: "WebP",
+  lerc: "LERC",
+  zstd: "ZSTD",
+  "webp-encoder": "WebP encoder (libwebp)",
+};
 /** What {@link setCodecWasm} was given, by codec. */
 export const given = new Map<WasmCodec, WasmProvider>();
 /** Compiled modules by codec (./wasm.ts compiles them; {@link setCodecWasm} forgets one it replaces). */

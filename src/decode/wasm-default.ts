@@ -10,6 +10,7 @@ export const WASM_FILES: Record<WasmCodec, string> = {
   webp: "@jsquash/webp/codec/dec/webp_dec.wasm",
   lerc: "lerc/lerc-wasm.wasm",
   zstd: "zstddec",
+  "webp-encoder": "@jsquash/webp/codec/enc/webp_enc.wasm",
 };
 
 /**

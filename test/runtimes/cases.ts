@@ -2,6 +2,7 @@
 // reduced to digests that must be equal everywhere. Bundled as it is into the browser page and
 // the Worker, so it imports nothing: the cogread module is passed in.
 import type * as Cogread from "../../src/index.js";
+import type * as CogreadRender from "../../src/render.js";
 
 /** One fixture per codec case of issue 10 (names describe the files; see test/fixtures/README.md). */
 export const CODEC_FIXTURES = [
@@ -127,4 +128,30 @@ async function multipartDigest(cogread: typeof Cogread, url: string): Promise<st
   const reports: unknown[] = [];
   const parts = await new cogread.FetchSource(url, { multiRange: "always" }).readRanges(MULTIPART_RANGES, { onRequest: (r) => reports.push(r) });
   return `${parts.map((p) => `${p.length} ${fnv(p).toString(16)}`).join(", ")} in ${reports.length} request`;
+}
+
+/**
+ * cogread/render in this runtime: `length hash` of a PNG of the float32 DEM through a colormap
+ * (palette, nodata transparent), a PNG of an RGB WebP tile (adaptive filters), a gray PNG, a JPEG
+ * and a WebP (libwebp's WASM). PNGs compress with node:zlib in Node and pako elsewhere: the same bytes.
+ */
+export async function renderCases(cogread: typeof Cogread, render: typeof CogreadRender, baseUrl: string): Promise<CaseDigests> {
+  const out: CaseDigests = {};
+  const tileOf = async (name: string) => {
+    const cog = await cogread.COGReader.open(`${baseUrl}/${name}`, { headerCache: false });
+    try {
+      return await cog.getTile(0, 0, 0);
+    } finally {
+      await cog.close();
+    }
+  };
+  const bytes = (b: Uint8Array) => `${b.length} ${fnv(b).toString(16)}`;
+  const dem = await tileOf("float32_1band_deflate_block256_predictor3_nodata-9999_ovr2.tif");
+  out.terrain = await attempt(async () => bytes(await render.render(dem, { rescale: [[-20, 28]], colormap: "terrain" })));
+  const rgb = await tileOf("uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif");
+  out.rgb = await attempt(async () => bytes(await render.render(rgb)));
+  out.gray = await attempt(async () => bytes(await render.render(rgb, { bands: [2] })));
+  out.jpeg = await attempt(async () => bytes(await render.render(rgb, { format: "jpeg" })));
+  out.webp = await attempt(async () => bytes(await render.render(rgb, { format: "webp" })));
+  return out;
 }
