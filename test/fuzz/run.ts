@@ -90,6 +90,7 @@ async function main(): Promise<void> {
   let slowestCaseMs = 0;
   let slowestCaseCpuMs = 0;
   let casesOver5sWall = 0;
+  const slowCalls: Array<{ case: number; call: string; ms: number; cpuMs: number; outcome: string }> = [];
   let maxRise = 0;
   let lastReport = Date.now();
   const pending: Array<Promise<void>> = [];
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
     slowestCaseMs = Math.max(slowestCaseMs, r.ms);
     slowestCaseCpuMs = Math.max(slowestCaseCpuMs, r.cpuMs);
     if (r.ms > 5000) casesOver5sWall++;
+    // The slowest calls, to look at: a call over 1 s is "slow", not a failure.
+    for (const o of r.outcomes) if (o.ms > 1000) slowCalls.push({ case: index, call: o.call, ms: Math.round(o.ms), cpuMs: Math.round(r.cpuMs), outcome: o.kind === "typed" ? (o.detail ?? "typed") : o.kind });
     maxRise = Math.max(maxRise, r.rssRiseBytes);
     if (!FAILING.has(r.kind) || r.signature === undefined) return;
     const entry = signatures.get(r.signature);
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
     slowestCaseMs: Math.round(slowestCaseMs),
     slowestCaseCpuMs: Math.round(slowestCaseCpuMs),
     casesOver5sWall,
+    slowCalls: slowCalls.sort((a, b) => b.ms - a.ms).slice(0, 50),
     maxPeakRssRiseMiB: Math.round(maxRise / 2 ** 20),
     failing,
     signatures: [...signatures].map(([signature, s]) => ({ signature, ...s })),
