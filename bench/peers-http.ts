@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { fromUrl, Pool, type GeoTIFF } from "geotiff";
 import { Tiff, type Source as CtSource } from "@cogeotiff/core";
 import { BlockCache, COGReader, TileCache, createDecodePool, type DecodePool } from "../src/index.js";
+import { seededRandom } from "./harness.js";
 import { startServer, type BenchServer } from "./server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -155,16 +156,6 @@ interface Scenario {
   run(lib: Lib, url: string, f: FileCase, srv: BenchServer): Promise<Measure | string>;
 }
 
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function measure(srv: BenchServer, fn: () => Promise<unknown>): Promise<Measure> {
   srv.reset();

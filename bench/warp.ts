@@ -23,7 +23,7 @@ import { fromFile, fromUrl, type GeoTIFF, type GeoTIFFImage } from "geotiff";
 import type * as Cogread from "../src/index.js";
 import type { MapTileOptions, Raster } from "../src/index.js";
 import { startServer, type BenchServer } from "./server.js";
-import { machineInfo } from "./harness.js";
+import { machineInfo, seededRandom } from "./harness.js";
 
 // ---------------------------------------------------------------------------------------------
 // where things are
@@ -84,16 +84,6 @@ const RANDOM_FILE = "rgb_jpeg_256.tif";
 // ---------------------------------------------------------------------------------------------
 // small helpers
 
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` distinct items of `xs`, in a seeded random order. */
 function pickDistinct<T>(xs: readonly T[], n: number, seed: number): T[] {
