@@ -59,7 +59,7 @@ describe("read and tile request costs", () => {
     expect(r.mask).toEqual(direct.mask);
   });
 
-  it("a bilinear read reads the one-pixel ring its kernel's chunk reaches, as GDAL does", async () => {
+  it("a bilinear read inside one tile, with the one-pixel ring its kernel reaches, reads that tile alone", async () => {
     const { cog, source } = await open(SAMPLE);
     const gt = cog.geoTransform!;
     const tiles = await tileRanges(cog, 0);

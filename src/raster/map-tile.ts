@@ -13,7 +13,8 @@ import type { DType } from "../tiff/dtype.js";
 import { approxRow } from "./approx-transform.js";
 import { selectBands } from "./select-bands.js";
 import { WARP_METHODS, warpKernel, type WarpMethod } from "./warp-kernels.js";
-import { WARP_RADIUS, warpChunks, type ExactTransform, type WarpChunk } from "./warp-window.js";
+import { FILTERS } from "./warp-convolve.js";
+import { warpChunks, type ExactTransform, type WarpChunk } from "./warp-window.js";
 
 /** gdalwarp's default error threshold of its approximate transformer, in source pixels. */
 const APPROX_ERROR = 0.125;
@@ -126,7 +127,7 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
     const [ix, iy] = ctx.fromMercator(tb[0] + col * res, tb[3] - row * res);
     return Number.isFinite(ix) && Number.isFinite(iy) ? [((ix - gx0) / gxres) * sx, ((iy - gy0) / gyres) * sy] : undefined;
   };
-  const chunks = warpChunks(exact, { width: size, height: size }, info, WARP_RADIUS[method] ?? 0);
+  const chunks = warpChunks(exact, { width: size, height: size }, info, FILTERS[method]?.radius ?? 0);
   if (chunks.length === 0) throw new CogError("COG_TILE_OUTSIDE", `map tile ${z}/${x}/${y} does not overlap the image`, { url: ctx.url, x, y, z });
   if (method !== "nearest" && (componentsOf(info.dtype) !== 1 || info.dtype === "int64" || info.dtype === "uint64")) {
     throw new CogError("COG_UNSUPPORTED", `${method} resampling of ${info.dtype} data is not supported (use nearest)`, { url: ctx.url, x, y, z });
@@ -146,7 +147,7 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
   if (src.nodata !== undefined) dst.nodata = src.nodata;
   // As GDAL, each chunk transforms its own rows (so the approximation spans the chunk's width),
   // in the level's pixels: centres for the kernels, corners for the area methods.
-  const area = WARP_RADIUS[method] === undefined && method !== "nearest";
+  const area = FILTERS[method] === undefined && method !== "nearest";
   const alphaIndex = info.extraSamples.findIndex((e) => e === 1 || e === 2);
   const alphaBand = alphaIndex < 0 ? undefined : info.bands - info.extraSamples.length + alphaIndex;
   const n = size * size;

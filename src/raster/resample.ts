@@ -1,7 +1,7 @@
 import { CogError } from "../errors.js";
 import { allocateFilled, componentsOf } from "../decode/samples.js";
-import { Convolution, FILTERS, type Axis, type ChunkView, type KernelArgs, type KernelOut } from "./kernels.js";
-import { average, mode } from "./kernels-area.js";
+import { FILTERS } from "./kernels.js";
+import { axis, need, resampled } from "./resample-blocks.js";
 import type { PixelWindow } from "./mosaic.js";
 import type { Raster } from "./raster.js";
 import { vrtAxis, type Request } from "./vrt-axis.js";
@@ -201,12 +201,6 @@ export function resample(src: Raster, srcWindow: FractionalWindow, out: { width:
   return result;
 }
 
-function need(src: Raster, x0: number, y0: number, x1: number, y1: number): void {
-  if (x0 < 0 || y0 < 0 || x1 > src.width || y1 > src.height) {
-    const win = JSON.stringify({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
-    throw new CogError("COG_USAGE", `src (${src.width}x${src.height}) does not cover the pixels GDAL reads (${win}): read resampleWindow()`);
-  }
-}
 
 /**
  * GDALRasterBand::IRasterIO's nearest path ({@link nearestIndex}), or its plain copy (`copy`). The source column of every output column and the source row of every output row are computed
@@ -246,126 +240,10 @@ function gather(s: number[], d: number[], from: number, to: number, cols: Int32A
   for (let k = 0; k < cols.length; k++) d[to + k] = s[from + cols[k]];
 }
 
-/**
- * GDALRasterBand::RasterIOResampled (gcore/rasterio.cpp): cut the output into blocks whose chunk
- * stays under 1 Mpixel, read each chunk with a margin of radius × round(ratio) pixels (clipped to
- * the level), skip it if its mask is all 0, drop the mask if all valid, run the kernel.
- */
-function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Request, opts: { method: Exclude<Resampling, "nearest">; fill: number; alphaBand?: number }, dst: Raster): void {
-  const radius = opts.method === "bilinear" || opts.method === "cubic" ? FILTERS[opts.method].radius : 0;
-  const [ratioX, ratioY] = [rx.dfSize / rx.outSize, ry.dfSize / ry.outSize];
-  let [blockW, blockH] = [rx.outSize, ry.outSize];
-  for (;;) {
-    const cw = Math.min(level.width, 3 + Math.trunc(blockW * ratioX));
-    const ch = Math.min(level.height, 3 + Math.trunc(blockH * ratioY));
-    if ((blockW === 1 && blockH === 1) || cw * ch <= 1024 * 1024) break;
-    if (blockW > 1 && (cw > ch || blockH === 1)) blockW = Math.trunc(blockW / 2);
-    else blockH = Math.trunc(blockH / 2);
-  }
-  let [fx, fy] = [Math.trunc(0.5 + ratioX) || 1, Math.trunc(0.5 + ratioY) || 1];
-  if (src.bands > 1) fx = fy = Math.max(fx, fy); // GDALDataset::RasterIOResampled: one factor
-  const work: KernelArgs["work"] = opts.method !== "mode" && src.dtype === "uint8" ? "byte" : opts.method !== "mode" && src.dtype === "uint16" ? "uint16" : "float32";
-  const nodata = src.nodata === undefined ? undefined : Math.fround(src.nodata);
-  for (let by = 0; by < ry.outSize; by += blockH) {
-    const y = axis(ry, by, Math.min(blockH, ry.outSize - by), radius * fy, level.height);
-    for (let bx = 0; bx < rx.outSize; bx += blockW) {
-      const x = axis(rx, bx, Math.min(blockW, rx.outSize - bx), radius * fx, level.width);
-      const [x0, y0] = [x.chunk0 + x.base + level.x, y.chunk0 + y.base + level.y];
-      need(src, x0, y0, x0 + x.chunkN, y0 + y.chunkN);
-      const mask = src.mask ? chunkOf(src.mask, src.width, y0 * src.width + x0, x.chunkN, y.chunkN, new Float64Array(x.chunkN * y.chunkN)) : null;
-      // An all-invalid chunk leaves its block as allocated: fill, mask 0.
-      if (mask !== null && uniform(mask) && mask[0] === 0) continue;
-      const opaque = mask === null || uniform(mask);
-      const kernel = opts.method === "bilinear" || opts.method === "cubic" ? new Convolution(x, y, opts.method, { dtype: src.dtype, nodata, fill: opts.fill }) : null;
-      // Byte and UInt16 chunks are read in place; float32 work needs its own rounded copy.
-      const copy = kernel === null || work === "float32" ? new Float64Array(x.chunkN * y.chunkN) : null;
-      const [sPlane, dPlane] = [src.width * src.height, dst.width * dst.height];
-      const at = (ry.out + by) * dst.width + rx.out + bx;
-      for (let b = 0; b < src.bands; b++) {
-        const runBand = (kernelMask: ArrayLike<number> | null) => {
-          if (kernel) {
-            kernel.run(view, kernelMask, { data: dst.data as unknown as number[], offset: b * dPlane + at, stride: dst.width, mask: dst.mask!, maskOffset: at, nanNodata: Number.isNaN(dst.nodata) });
-            return;
-          }
-          const args = { chunk: view.plane as Float64Array, mask: kernelMask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
-          write(dst, b, rx.out + bx, ry.out + by, x.dstN, opts.method === "average" ? average(args) : mode(args, { byteSource: src.dtype === "uint8" }));
-        };
-        let view: ChunkView = { plane: src.data as unknown as ArrayLike<number>, offset: b * sPlane + y0 * src.width + x0, stride: src.width };
-        if (copy) {
-          chunkOf(view.plane, view.stride, view.offset, x.chunkN, y.chunkN, copy);
-          if (work === "float32") for (let k = 0; k < copy.length; k++) copy[k] = Math.fround(copy[k]);
-          view = { plane: copy, offset: 0, stride: x.chunkN };
-        }
-        // GDAL's nodata mask is per band: a pixel nodata in this band only is left out of this
-        // band only (the raster's mask says "valid in any band").
-        // An alpha band is data: all of it valid, whatever the dataset mask (its own alpha) says.
-        if (b === opts.alphaBand) {
-          runBand(null);
-          continue;
-        }
-        const bandMask = nodata !== undefined && mask !== null && src.bands > 1 ? perBandMask(mask, view, x.chunkN, nodata) : mask;
-        const bandOpaque = bandMask === null || uniform(bandMask);
-        runBand(bandOpaque && bandMask === mask ? (opaque ? null : mask) : bandOpaque && bandMask?.[0] ? null : bandMask);
-      }
-    }
-  }
-}
-
 /** GDAL's mask of a dataset with an alpha band is the alpha itself (16-bit alpha scaled to 0–255). */
 function alphaAsMask(dst: Raster, alphaBand: number): void {
   const pixels = dst.width * dst.height;
   const alpha = dst.data.subarray(alphaBand * pixels, (alphaBand + 1) * pixels) as ArrayLike<number>;
   const shift = dst.dtype === "uint16" ? 8 : 0;
   for (let k = 0; k < pixels; k++) if (dst.mask![k]) dst.mask![k] = Math.min(255, alpha[k] >> shift);
-}
-
-/**
- * One axis of a RasterIOResampled block. When the window start is a whole number of output
- * pixels GDAL works in level coordinates ("virtual" offset), else relative to the integer start.
- */
-function axis(r: Request, dst0: number, count: number, margin: number, extent: number): Axis & { base: number } {
-  const ratio = r.dfSize / r.outSize;
-  const v = r.df / ratio;
-  const virtual = Math.abs(v - Math.trunc(v + 0.5)) < 1e-8;
-  const end = Math.min(extent, r.n + 1 + Math.trunc(Math.ceil((dst0 + count) * ratio)) + margin);
-  const start = Math.max(0, r.n + Math.trunc(dst0 * ratio) - margin);
-  const base = virtual ? 0 : r.n;
-  return { chunk0: start - base, chunkN: end - start, dst0: dst0 + (virtual ? Math.trunc(v + 0.5) : 0), dstN: count, ratio, delta: virtual ? 0 : r.df - r.n, base };
-}
-
-/** The mask AND "this band's value is not nodata" (NaN matches NaN). */
-function perBandMask(mask: ArrayLike<number>, view: ChunkView, width: number, nodata: number): Float64Array {
-  const out = new Float64Array(mask.length);
-  const nan = Number.isNaN(nodata);
-  for (let k = 0; k < out.length; k++) {
-    const v = view.plane[view.offset + Math.trunc(k / width) * view.stride + (k % width)];
-    out[k] = mask[k] && !(nan ? Number.isNaN(v) : v === nodata) ? mask[k] : 0;
-  }
-  return out;
-}
-
-/** Whether every entry equals the first. */
-function uniform(a: ArrayLike<number>): boolean {
-  for (let k = 1; k < a.length; k++) if (a[k] !== a[0]) return false;
-  return true;
-}
-
-/** Copies a w × h block starting at `offset` of a row-major plane of width `stride` into `into`. */
-function chunkOf(plane: ArrayLike<number>, stride: number, offset: number, w: number, h: number, into: Float64Array): Float64Array {
-  for (let y = 0; y < h; y++) for (let x = 0, from = offset + y * stride, to = y * w; x < w; x++) into[to + x] = plane[from + x];
-  return into;
-}
-
-function write(dst: Raster, b: number, x0: number, y0: number, w: number, block: KernelOut): void {
-  const data = dst.data as unknown as number[];
-  const mask = dst.mask!;
-  const nanNodata = Number.isNaN(dst.nodata);
-  const plane = b * dst.width * dst.height;
-  for (let j = 0, k = 0; k < block.values.length; j++) {
-    for (let i = 0, d = (y0 + j) * dst.width + x0; i < w; i++, k++, d++) {
-      const v = block.values[k];
-      data[plane + d] = v;
-      if (block.valid[k] && !(nanNodata && v !== v)) mask[d] = 255;
-    }
-  }
 }

@@ -28,6 +28,7 @@ const lanczosWeight: Weight = (x) => {
   const px = Math.PI * x;
   return (Math.sin(px) * Math.sin(px / 3)) / ((px * px) / 3);
 };
+/** Radius (`anGWKFilterRadius`) and weight of each convolution method; the area methods have none. */
 export const FILTERS: Partial<Record<WarpMethod, { radius: number; weight: Weight }>> = {
   bilinear: { radius: 1, weight: bilinearWeight },
   cubic: { radius: 2, weight: cubicWeight },

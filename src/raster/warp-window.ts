@@ -22,8 +22,6 @@ export interface WarpWindow {
 /** A destination pixel position (col, row; edges at integers) → level pixel coordinates. */
 export type ExactTransform = (col: number, row: number) => [number, number] | undefined;
 
-/** Radius of each method's filter (`anGWKFilterRadius`); the area methods have none. */
-export const WARP_RADIUS: Record<string, number> = { bilinear: 1, cubic: 2, cubicspline: 2, lanczos: 3 };
 
 const STEPS = 21;
 
