@@ -35,8 +35,8 @@ export type { WarpMethod } from "./raster/warp-kernels.js";
 export type { Resampling } from "./raster/resample.js";
 export type { OverviewStrategy } from "./locate/overview.js";
 export { tileBounds, tileBoundsLonLat, zoomForResolution } from "./locate/web-mercator.js";
-// resample and resampleWindow are in `cogread/resampling` (src/resampling.ts): kept out of the core bundle.
-export { chooseOverview, type OverviewRequest } from "./locate/overview.js";
+// resample, resampleWindow and chooseOverview are in `cogread/resampling` (src/resampling.ts): kept
+// out of the core bundle (a root export of a module that read()/tile() load lazily puts it there).
 export { BlockCache, sharedBlockCache, DEFAULT_BLOCK_CACHE_BYTES } from "./io/block-cache.js";
 export { formatCacheLine } from "./io/block-cache.js";
 export type { BlockCacheEvent, BlockCacheOptions } from "./io/block-cache.js";
@@ -47,7 +47,9 @@ export type { HeaderSnapshot } from "./io/snapshot.js";
 export type { ReadPlan } from "./locate/plan.js";
 export type { ReadPlanner } from "./plan-reads.js";
 export { envSettings, type EnvSettings } from "./env.js";
-export { S3Source, parseS3Url, gcsHttpsUrl, type S3SourceOptions } from "./source/s3.js";
+// S3Source is in `cogread/s3` (src/s3.ts): `s3://` URLs load it with their first read.
+export { parseS3Url, gcsHttpsUrl } from "./source/bucket-url.js";
+export type { S3SourceOptions } from "./source/s3-request.js";
 export type { S3Credentials, S3CredentialProvider } from "./source/s3-credentials.js";
 export type { TiffDataset } from "./tiff/dataset.js";
 export type { Bounds, ZoomOptions } from "./locate/web-mercator.js";

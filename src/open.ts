@@ -7,6 +7,7 @@ import { HeaderReader } from "./io/header-reader.js";
 import { CountingSource } from "./io/stats.js";
 import { DEFAULT_INITIAL_BYTES, DEFAULT_LIMITS, type OpenOptions } from "./options.js";
 import type { GeoExtent } from "./raster/geo-extent.js";
+import { zoomRange } from "./locate/web-mercator.js";
 import { openSource, type SourceInput } from "./source/open.js";
 import { readTiffDataset, type TiffDataset } from "./tiff/dataset.js";
 import { transformBounds } from "./tiff/georef.js";
@@ -61,7 +62,7 @@ export async function openFile(
     const northUp = gt !== undefined && gt[2] === 0 && gt[4] === 0;
     // Where the image lies on the web map: its code and proj4 load only for a north-up file.
     const bounds = northUp ? transformBounds(gt, main.width, main.height) : undefined;
-    const extent = bounds ? await (await import("./raster/geo-extent.js")).geoExtent({ crs: dataset.crs, bounds, width: main.width, height: main.height, url }) : undefined;
+    const extent = bounds ? await (await import("./raster/geo-extent.js")).geoExtent({ crs: dataset.crs, bounds, width: main.width, height: main.height, url }, zoomRange) : undefined;
     if (cacheable) headerCache.set(cacheKey, { dataset, extent, etag: (source.inner as { etag?: string }).etag });
     return { source, dataset, extent, cacheKey };
   } catch (e) {

@@ -1,7 +1,7 @@
 import type { BlockCache } from "./io/block-cache.js";
 import type { TileCache } from "./raster/tile-cache.js";
 import type { HeaderSnapshot } from "./io/snapshot.js";
-import type { S3SourceOptions } from "./source/s3.js";
+import type { S3SourceOptions } from "./source/s3-request.js";
 import type { HttpSettings } from "./source/open.js";
 import type { DecodePool } from "./decode/worker-pool.js";
 

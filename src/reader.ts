@@ -137,6 +137,7 @@ export class COGReader extends COGReaderCore {
       transform: this.dataset.transform!,
       mercatorBounds: extent.mercatorBounds,
       fromMercator: extent.fromMercator,
+      tileBounds,
       fetchWindow: (win, z, o) => this.fetchWindow(win, z, o),
     };
   }

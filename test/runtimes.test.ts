@@ -71,11 +71,10 @@ export default {
 };
 `;
 /**
- * The core budget of README "Bundle sizes" (open + DEFLATE + getTile, esbuild --minify, gzip -9):
- * a guard against growth just above today's size (32,988 bytes). Issue 10 asks for 30 KB; README
- * says what stands between without changing the API.
+ * The core budget of README "Bundle sizes" (open + DEFLATE + getTile, esbuild --minify, each
+ * chunk gzip -9): 30 KB, as issue 10 asks (30,521 bytes when it was set).
  */
-const CORE_BUDGET = 32.5 * 1024;
+const CORE_BUDGET = 30 * 1024;
 
 type Results = Awaited<ReturnType<typeof runCases>>;
 
@@ -201,47 +200,48 @@ describe("runtimes: the packed package", () => {
     }
   });
 
-  it("the cogread/resampling subpath: every file its exports entry names is packed; Node ESM, CommonJS and a browser bundle load it", async () => {
+  /**
+   * A subpath's exports entry: every file it names is packed; Node ESM and CommonJS load `names`;
+   * esbuild resolves it to the web and workerd builds when a module imports `probe` from it.
+   * Returns each bundle's inputs.
+   */
+  async function checkSubpath(sub: string, names: string[], probe: string): Promise<Record<string, string[]>> {
     const pkg = path.join(dir, "node_modules/cogread");
-    const entry = JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")).exports["./resampling"];
+    const entry = JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")).exports[`./${sub}`];
     const targets = JSON.stringify(entry).match(/\.\/dist\/[^"]+/g)!;
     expect(targets).toHaveLength(7);
     for (const t of targets) expect(existsSync(path.join(pkg, t)), t).toBe(true);
-    const require = createRequire(path.join(dir, "package.json"));
-    expect(Object.keys(require("cogread/resampling")).sort()).toEqual(["resample", "resampleWindow"]);
-    const esm = await import(pathToFileURL(path.join(pkg, entry.node.import)).href);
-    expect(Object.keys(esm).sort()).toEqual(["resample", "resampleWindow"]);
+    expect(Object.keys(createRequire(path.join(dir, "package.json"))(`cogread/${sub}`)).sort()).toEqual(names);
+    expect(Object.keys(await import(pathToFileURL(path.join(pkg, entry.node.import)).href)).sort()).toEqual(names);
+    const inputs: Record<string, string[]> = {};
     for (const conditions of [["browser"], ["workerd", "worker", "browser"]]) {
       const result = await build({
-        absWorkingDir: dir, stdin: { contents: `export { resample } from "cogread/resampling";`, resolveDir: dir }, bundle: true,
+        absWorkingDir: dir, stdin: { contents: `export { ${probe} } from "cogread/${sub}";`, resolveDir: dir }, bundle: true, splitting: true,
+        outdir: path.join(dir, `${sub}-out`), loader: { ".wasm": "copy" },
         platform: conditions.length === 1 ? "browser" : "neutral", conditions, format: "esm", write: false, metafile: true, logLevel: "silent",
       });
       const flavour = conditions[0] === "workerd" ? "workerd" : "web";
-      expect(Object.keys(result.metafile.inputs).some((i) => i.endsWith(`dist/${flavour}/resampling.js`)), conditions.join()).toBe(true);
+      expect(Object.keys(result.metafile.inputs).some((i) => i.endsWith(`dist/${flavour}/${sub}.js`)), conditions.join()).toBe(true);
+      inputs[flavour] = Object.keys(result.metafile.inputs);
     }
+    return inputs;
+  }
+
+  it("the cogread/resampling subpath: packed, loads in Node ESM and CommonJS, bundles for browsers and workerd", async () => {
+    await checkSubpath("resampling", ["chooseOverview", "resample", "resampleWindow"], "resample");
   });
 
-  it("the cogread/render subpath: every file its exports entry names is packed; Node ESM, CommonJS and browser/workerd bundles load it", async () => {
-    const pkg = path.join(dir, "node_modules/cogread");
-    const entry = JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")).exports["./render"];
-    const targets = JSON.stringify(entry).match(/\.\/dist\/[^"]+/g)!;
-    expect(targets).toHaveLength(7);
-    for (const t of targets) expect(existsSync(path.join(pkg, t)), t).toBe(true);
+  it("the cogread/s3 subpath: packed, loads in Node ESM and CommonJS, bundles for browsers and workerd", async () => {
+    await checkSubpath("s3", ["S3Source", "parseS3Url"], "S3Source");
+  });
+
+  it("the cogread/render subpath: packed, loads in Node ESM and CommonJS, bundles for browsers and workerd with no decoder", async () => {
     for (const [name, digest] of Object.entries(nodeRendered)) expect(digest, name).toMatch(/^\d+ [0-9a-f]+$/);
-    const names = ["COLORMAP_NAMES", "colormap", "render"];
-    expect(Object.keys(createRequire(path.join(dir, "package.json"))("cogread/render")).sort()).toEqual(names);
-    expect(Object.keys(await import(pathToFileURL(path.join(pkg, entry.node.import)).href)).sort()).toEqual(names);
-    for (const conditions of [["browser"], ["workerd", "worker", "browser"]]) {
-      const result = await build({
-        absWorkingDir: dir, stdin: { contents: `export { render } from "cogread/render";`, resolveDir: dir }, bundle: true, splitting: true, outdir: path.join(dir, "render-out"), loader: { ".wasm": "copy" },
-        platform: conditions.length === 1 ? "browser" : "neutral", conditions, format: "esm", write: false, metafile: true, logLevel: "silent",
-      });
-      const flavour = conditions[0] === "workerd" ? "workerd" : "web";
-      expect(Object.keys(result.metafile.inputs).some((i) => i.endsWith(`dist/${flavour}/render.js`)), conditions.join()).toBe(true);
-      const inputs = Object.keys(result.metafile.inputs);
-      expect(inputs.some((i) => /zlib|node:/.test(i)), conditions.join()).toBe(false);
+    const inputs = await checkSubpath("render", ["COLORMAP_NAMES", "colormap", "render"], "render");
+    for (const [flavour, bundled] of Object.entries(inputs)) {
+      expect(bundled.some((i) => /zlib|node:/.test(i)), flavour).toBe(false);
       // Its only WebAssembly is the WebP encoder's: the decoders' stay out of a render-only bundle.
-      expect(inputs.filter((i) => /decode\/wasm\//.test(i)).map((i) => path.basename(i)).sort(), conditions.join()).toEqual(
+      expect(bundled.filter((i) => /decode\/wasm\//.test(i)).map((i) => path.basename(i)).sort(), flavour).toEqual(
         flavour === "workerd" ? ["webp-encoder.js", "webp-encoder.wasm"] : ["webp-encoder.js"],
       );
     }
@@ -327,9 +327,10 @@ describe("runtimes: the packed package", () => {
         "CRS: GeoKeys and EPSG tables (a file with GeoKeys)": crs,
         "web-map extent (a north-up file)": extent,
         "GDAL_METADATA parser (a file with the tag)": /dist\/web\/tiff\/gdal-metadata\.js$/,
+        "S3 source (first s3:// read)": /dist\/web\/source\/s3-request\.js$/,
         "S3 requests (signing, S3 error codes)": /dist\/web\/source\/s3-fetch\.js$/,
         "aws4fetch (first signed S3 request)": /aws4fetch\//,
-        "multipart/byteranges parser": /dist\/web\/source\/multipart-body\.js$/,
+        "multi-range answers (with the multipart/byteranges parser)": /dist\/web\/source\/multi-range-answer\.js$/,
       };
       for (const [name, re] of Object.entries(lazy)) {
         const own = [...staticClosure(m, having(re))].filter((o) => !core.has(o));

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { COGReader } from "../src/index.js";
+import { COGReader, openSource } from "../src/index.js";
 import { isCogError, type CogError } from "../src/errors.js";
-import { S3Source, gcsHttpsUrl, parseS3Url, type S3SourceOptions } from "../src/source/s3.js";
+import { gcsHttpsUrl, parseS3Url } from "../src/source/bucket-url.js";
+import { S3Source, type S3SourceOptions } from "../src/source/s3.js";
 import type { S3Credentials } from "../src/source/s3-credentials.js";
 import { startS3Server, type S3Server } from "./helpers/s3-server.js";
 
@@ -94,6 +95,28 @@ describe("S3Source against s3rver behind a signature-checking proxy", () => {
     expect(await cog.getTile(0, 0, 0)).toEqual(await local.getTile(0, 0, 0));
     expect(server.requests.every((r) => r.method === "GET" && r.verdict === "ok")).toBe(true);
     await Promise.all([cog.close(), local.close()]);
+  });
+
+  it("an s3:// URL opens with one request through the S3 code loaded on its first read", async () => {
+    const cog = await COGReader.open("s3://bucket/sample_cog.tif", { s3: opts(), headerCache: false });
+    expect(server.requests.map((r) => [r.path, r.headers.range, r.verdict])).toEqual([["/bucket/sample_cog.tif", "bytes=0-16383", "ok"]]);
+    const local = await COGReader.open(SAMPLE_PATH);
+    expect(await cog.getTile(0, 0, 0)).toEqual(await local.getTile(0, 0, 0));
+    expect(cog.requests.count).toBe(2);
+    await Promise.all([cog.close(), local.close()]);
+  });
+
+  it("openSource: a bad s3:// URL throws when called; bad options reject the first read, before any request", async () => {
+    expect(usage(() => openSource("s3://bucket/")).message).toContain("no object key");
+    const source = openSource("s3://bucket/data.bin", { s3: opts({ region: "eu west" }) });
+    expect((await failure(source.read(0, 4))).message).toContain('invalid S3 region "eu west"');
+    const half = openSource("s3://bucket/data.bin", { s3: opts({ credentials: { accessKeyId: "A", secretAccessKey: "" } }) });
+    expect(isCogError(await failure(half.read(0, 4)), "COG_USAGE")).toBe(true);
+    expect(server.requests).toEqual([]);
+    const good = openSource("s3://bucket/data.bin", { s3: opts() });
+    expect([good.url, good.size]).toEqual(["s3://bucket/data.bin", undefined]);
+    expect(await good.read(0, 4)).toEqual(DATA.subarray(0, 4));
+    expect([server.requests.length, good.size]).toEqual([1, DATA.length]);
   });
 
   it("sends a session token as x-amz-security-token, and the server checks it", async () => {

@@ -1,5 +1,5 @@
 import { isCogError } from "../errors.js";
-import { zoomRange } from "../locate/web-mercator.js";
+import type { zoomRange } from "../locate/web-mercator.js";
 import type { CrsInfo } from "../tiff/crs.js";
 import { crsDefinition, pointTransform, transformBoundsDense, type PointTransform } from "./projection.js";
 
@@ -28,15 +28,20 @@ const MERCATOR_MAX = 20037508.342789244;
  * `bounds` are in `crs`; for a CRS with no known proj4 definition, returns the `COG_UNSUPPORTED`
  * error instead (thrown later by the calls that need it). `COGReader.open` imports this module
  * only for a north-up file; proj4 loads only for a CRS other than EPSG:4326 and EPSG:3857
- * (README, "Bundle sizes").
+ * (README, "Bundle sizes"). The zoom rule comes from the caller (`zoomRange` of
+ * locate/web-mercator.ts): a module the root index exports and this lazy one imported would be
+ * split into a chunk of its own that the core bundle loads.
  *
  * @example
  * ```ts
- * const extent = await geoExtent({ crs, bounds: transformBounds(transform, 1024, 768), width: 1024, height: 768 });
+ * const extent = await geoExtent({ crs, bounds: transformBounds(transform, 1024, 768), width: 1024, height: 768 }, zoomRange);
  * if (!(extent instanceof Error)) console.log(extent.maxzoom);
  * ```
  */
-export async function geoExtent(img: { crs: CrsInfo; bounds: [number, number, number, number]; width: number; height: number; url?: string }): Promise<GeoExtent | Error> {
+export async function geoExtent(
+  img: { crs: CrsInfo; bounds: [number, number, number, number]; width: number; height: number; url?: string },
+  zooms: typeof zoomRange,
+): Promise<GeoExtent | Error> {
   let def: string;
   try {
     def = await crsDefinition(img.crs, img.url);
@@ -56,6 +61,6 @@ export async function geoExtent(img: { crs: CrsInfo; bounds: [number, number, nu
   const mercatorBounds = transformBoundsDense((x, y) => clampMercator(toMercator(x, y)), bounds);
   const geographicBounds = transformBoundsDense(toLonLat, bounds);
   const resolution = Math.max((mercatorBounds[2] - mercatorBounds[0]) / img.width, (mercatorBounds[3] - mercatorBounds[1]) / img.height);
-  const { minzoom, maxzoom } = zoomRange({ resolution, width: img.width, height: img.height });
+  const { minzoom, maxzoom } = zooms({ resolution, width: img.width, height: img.height });
   return { mercatorBounds, geographicBounds, fromMercator, fromLonLat, minzoom, maxzoom };
 }

@@ -2,7 +2,7 @@ import { CogError } from "../errors.js";
 import { checkRasterSize } from "../limits.js";
 import type { CogLimits } from "../options.js";
 import { chooseOverview, type OverviewStrategy } from "../locate/overview.js";
-import { tileBounds } from "../locate/web-mercator.js";
+import type { tileBounds } from "../locate/web-mercator.js";
 import type { GeoTransform } from "../tiff/georef.js";
 import type { ImageInfo } from "../tiff/image.js";
 import type { MosaicTarget, PixelWindow } from "./mosaic.js";
@@ -53,6 +53,11 @@ export interface MapTileContext {
   transform: GeoTransform;
   /** Image bounds in EPSG:3857, to tell tiles outside the image without reading. */
   mercatorBounds: [number, number, number, number];
+  /**
+   * `tileBounds` of locate/web-mercator.ts, handed over by the reader: imported here, that
+   * root-exported module would become a chunk of its own in the core bundle (README, "Bundle sizes").
+   */
+  tileBounds: typeof tileBounds;
   /** EPSG:3857 → the image's CRS (identity for images in EPSG:3857). */
   fromMercator: PointTransform;
   nodata?: number;
@@ -82,7 +87,7 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
     throw new CogError("COG_USAGE", `unknown resampling ${JSON.stringify(method)}: one of ${WARP_METHODS.join(", ")}`, { url: ctx.url });
   }
   checkRasterSize({ width: size, height: size, bands: ctx.levels[0].bands, dtype: ctx.levels[0].dtype }, ctx.limits, "maxWindowBytes", "map tile", { url: ctx.url, x, y, z });
-  const tb = tileBounds(x, y, z, size);
+  const tb = ctx.tileBounds(x, y, z, size);
   const mb = ctx.mercatorBounds;
   if (tb[0] >= mb[2] || tb[2] <= mb[0] || tb[1] >= mb[3] || tb[3] <= mb[1]) {
     throw new CogError("COG_TILE_OUTSIDE", `map tile ${z}/${x}/${y} does not overlap the image`, { url: ctx.url, x, y, z });

@@ -2,13 +2,13 @@ import { CogError, throwIfAborted } from "../errors.js";
 import { bodyCap, bodyTooLong, DEFAULT_MAX_WHOLE_BODY_BYTES } from "./body-cap.js";
 import { readFetchBody } from "./http-body.js";
 import {
-  assertRangeArgs, checkRangeBody, rangeHeader, rangeRequestHeaders, sliceWhole, type RangeRequest, type RawRangeResponse,
+  assertRangeArgs, checkRangeBody, parseContentRange, rangeHeader, rangeRequestHeaders, sliceWhole, type RangeRequest, type RawRangeResponse,
 } from "./http-response.js";
 import {
   resolvePolicy, sendWithRetry, type BodyPlan, type FinalResponse, type HttpTransportOptions, type RetryPolicy,
 } from "./http-retry.js";
 import {
-  coalesceRanges, MULTI_REFUSED, multiRangeHeader, multiRangeParts, pickRanges, type BytePart, type ByteRange,
+  coalesceRanges, MULTI_REFUSED, multipartBoundary, multiRangeHeader, pickRanges, type BytePart, type ByteRange,
 } from "./multipart.js";
 import { reportedRequest, tellRequest, type RequestHooks } from "./request-report.js";
 import type { ReadOptions, Source } from "./types.js";
@@ -153,9 +153,9 @@ export abstract class HttpRangeSource implements Source {
     const multi: MultiCheck = { ranges: plan, fallback: !strict, passStatus: strict ? undefined : (status) => MULTI_REFUSED.has(status) };
     const sent = plan.map(([o, n]): [number, number] => [o, n]);
     const answer = await reportedRequest({ ranges: sent, onRequest: each.onRequest }, (hooks) => this.#send(req, each.signal, multi, hooks), (res) =>
-      res.skipped ? undefined : multiRangeParts(req, plan, {
+      res.skipped ? undefined : import("./multi-range-answer.js").then(({ multiRangeParts }) => multiRangeParts(req, plan, {
         status: res.status, body: res.body, contentType: res.header("content-type"), contentRange: res.header("content-range"),
-      }));
+      }, { parseContentRange, checkRangeBody, multipartBoundary })));
     if (answer === undefined) { // a whole file too big to be worth it, or a bloated multipart body: dropped
       this.#multiRangeRefused = true;
       return this.#fill(ranges, [], each);

@@ -2,9 +2,9 @@ import { CogError } from "../errors.js";
 import type { ContentRange } from "./http-response.js";
 import type { BytePart } from "./multipart.js";
 
-// The `multipart/byteranges` body parser, imported by `multiRangeParts` only when a server answers
-// a multi-range request with one (README, "Bundle sizes"). It takes the core's Content-Range
-// parser as an argument: importing it would make bundlers split that out of the core chunk.
+// The `multipart/byteranges` body parser, part of the chunk FetchSource loads on its first
+// multi-range read (multi-range-answer.ts; README, "Bundle sizes"). It takes the core's
+// Content-Range parser as an argument: importing it would make bundlers split that out of the core chunk.
 
 /** Cap on parts and on header lines of one part: a hostile body cannot make the loops spin. */
 const MAX_PARTS = 10_000;

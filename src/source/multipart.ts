@@ -1,5 +1,3 @@
-import { CogError } from "../errors.js";
-import { checkRangeBody, parseContentRange, type RangeRequest } from "./http-response.js";
 
 /**
  * A byte range as `[offset, length]`.
@@ -95,38 +93,3 @@ export function pickRanges(ranges: readonly ByteRange[], parts: readonly BytePar
 
 /** Statuses by which a server refuses a multi-range request it will not serve (RFC 9110 §14.2). */
 export const MULTI_REFUSED: ReadonlySet<number> = new Set([400, 416, 501]);
-
-/**
- * What a multi-range response gave: its parts, the file size and whole body when it told them, and
- * whether the server refused multi-range (a 416 for ranges that all start past the end is no
- * refusal). Handles `206 multipart/byteranges`, a single 206 and a 200 whole body.
- *
- * @example
- * ```ts
- * const { parts, size, refused } = await multiRangeParts(req, plan, { status: 206, body, contentType, contentRange });
- * ```
- */
-export async function multiRangeParts(
-  req: RangeRequest, plan: readonly ByteRange[],
-  res: { status: number; body: Uint8Array; contentType?: string; contentRange?: string },
-): Promise<{ parts: BytePart[]; size?: number; whole?: Uint8Array; refused: boolean }> {
-  const { url } = req;
-  if (res.status === 200) return { parts: [{ start: 0, bytes: res.body }], size: res.body.length, whole: res.body, refused: false };
-  const cr = parseContentRange(res.contentRange);
-  if (res.status !== 206) {
-    const total = cr?.total;
-    return { parts: [], size: total, refused: res.status !== 416 || total === undefined || plan.some(([off]) => off < total) };
-  }
-  const boundary = multipartBoundary(res.contentType);
-  if (boundary !== undefined) {
-    // The body parser loads only now: most servers answer one range at a time, or 200.
-    const { parseMultipartByteranges } = await import("./multipart-body.js");
-    const parts = parseMultipartByteranges(res.body, { boundary, url, parseContentRange });
-    return { parts, size: parts.find((p) => p.total !== undefined)?.total, refused: false };
-  }
-  if (cr?.start === undefined || cr.end === undefined) {
-    throw new CogError("COG_HTTP", `GET ${url} -> 206 for ${req.range} with neither multipart nor a valid Content-Range`, { url, status: 206 });
-  }
-  const one = checkRangeBody({ url, offset: cr.start, length: cr.end - cr.start + 1 }, 206, res.contentRange, res.body);
-  return { parts: [{ start: cr.start, bytes: one.bytes }], size: one.size, refused: false };
-}

@@ -1,7 +1,10 @@
 import { CogError } from "../errors.js";
 import { fileSource, httpSource } from "../platform/node.js";
 import { MemorySource } from "./memory.js";
-import { S3Source, gcsHttpsUrl, type S3SourceOptions } from "./s3.js";
+import { gcsHttpsUrl, s3ObjectPath } from "./bucket-url.js";
+import { LazySource } from "./lazy.js";
+import type { S3SourceOptions } from "./s3-request.js";
+import { FetchSource } from "./fetch.js";
 import type { HttpTransportOptions } from "./http-retry.js";
 import type { Source } from "./types.js";
 
@@ -75,7 +78,13 @@ export function openSource(input: SourceInput, options: SourceOptions = {}): Sou
   if (scheme === "http" || scheme === "https") {
     return httpSource(text, http);
   }
-  if (scheme === "s3") return new S3Source(text, options.s3);
+  if (scheme === "s3") {
+    const object = s3ObjectPath(text); // a bad URL throws here; the S3 request code loads with the first read
+    return new LazySource(text, async () => {
+      const { requestUrl, init } = (await import("./s3-request.js")).s3Request(text, object, options.s3);
+      return new FetchSource(requestUrl, init);
+    });
+  }
   if (scheme === "gs") {
     const https = gcsHttpsUrl(text);
     const gs = { ...options.http, headers: options.headers };
