@@ -2,6 +2,7 @@
 // GWKResampleNoMasksT / GWKResample, GWKResampleOptimizedLanczos of GDAL 3.6): each destination
 // pixel samples the source around its centre, with weights scaled when downsampling.
 import type { Raster } from "./raster.js";
+import { bilinearAllValid } from "./warp-bilinear.js";
 import { regionOffsets, sourceIndex, storer, Validity, type WarpJob, type WarpMethod } from "./warp-job.js";
 
 type Weight = (x: number) => number;
@@ -53,14 +54,11 @@ export function convolve(job: WarpJob, filter: { radius: number; weight: Weight 
   const yr = job.yScale < 1 ? Math.ceil(filter.radius / job.yScale) : filter.radius;
   const k = new Kernel(src, valid, filter.weight, Math.min(job.xScale, 1), Math.min(job.yScale, 1), xr, yr);
   const values = new Float64Array(src.bands);
-  for (const o of regionOffsets(job)) {
-    const x = job.xs[o] - dx;
-    const y = job.ys[o] - dy;
-    if (sourceIndex(src, x, y) < 0) continue;
+  const pixel = (o: number, x: number, y: number): void => {
     const ok = four
       ? job.method === "bilinear" ? k.bilinear4(x, y, values) : k.cubic4(x, y, values)
       : job.method === "lanczos" ? k.lanczos(x, y, values) : k.general(x, y, values);
-    if (!ok) continue;
+    if (!ok) return;
     let any = false;
     for (let b = 0; b < src.bands; b++) {
       if (!valid.all && values[b] !== values[b]) continue; // no valid tap in this band
@@ -68,6 +66,12 @@ export function convolve(job: WarpJob, filter: { radius: number; weight: Weight 
       any = true;
     }
     if (any) dst.mask![o] = 255;
+  };
+  if (four && job.method === "bilinear" && valid.all) return bilinearAllValid(job, store, pixel);
+  for (const o of regionOffsets(job)) {
+    const x = job.xs[o] - dx;
+    const y = job.ys[o] - dy;
+    if (sourceIndex(src, x, y) >= 0) pixel(o, x, y);
   }
 }
 
