@@ -52,7 +52,19 @@ export function tileEtag(identity: string, pathname: string, query: string): str
  */
 export async function drawTile(ds: OpenDataset, req: TileRequest): Promise<Uint8Array | undefined> {
   const raster = await readTile(ds, req);
-  if (raster === undefined) return undefined;
+  return raster === undefined ? undefined : drawRaster(raster, req);
+}
+
+/**
+ * Draws a raster with a tile query's render options (`rescale`, `colormap`, `nodata`,
+ * `return_mask`); `bidx` has already chosen the raster's bands when it was read.
+ *
+ * @example
+ * ```ts
+ * const png = await drawRaster(await cog.read(bounds, { width: 512, height: 512 }), { format: "png", query: { returnMask: true } });
+ * ```
+ */
+export function drawRaster(raster: Raster, req: { format: RenderFormat; query: TileQuery; signal?: AbortSignal }): Promise<Uint8Array> {
   const { query } = req;
   const drawn: Raster = query.returnMask ? raster : { ...raster, mask: undefined, nodata: undefined };
   return render(drawn, {
