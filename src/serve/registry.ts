@@ -41,8 +41,8 @@ const COG_FILE = /\.tiff?$/i;
 const MOSAIC_FILE = /\.json(\.gz)?$/i;
 
 /**
- * The datasets under `root`: every `.tif`/`.tiff` and `.json`/`.json.gz` of a folder (not its
- * subfolders; `exclude` left out), or the one file or URL given. A root that does not exist, or
+ * The datasets under `root`: every `.tif`/`.tiff` and `.json`/`.json.gz` file (or link to one)
+ * of a folder (not its subfolders; `exclude` left out), or the one file or URL given. A root that does not exist, or
  * a folder without datasets, is `COG_USAGE`; of two files with one name, the first (by file name)
  * is kept and `warn` is told.
  *
@@ -62,10 +62,11 @@ export async function findDatasets(root: string, opts: { exclude?: string[]; war
   });
   if (!info.isDirectory()) return [{ name: nameOf(path.basename(abs)), kind: MOSAIC_FILE.test(abs) ? "mosaic" : "cog", location: abs }];
   const exclude = new Set((opts.exclude ?? []).map((p) => path.resolve(p)));
-  const files = (await readdir(abs, { withFileTypes: true }))
-    .filter((d) => d.isFile() && (COG_FILE.test(d.name) || MOSAIC_FILE.test(d.name)) && !exclude.has(path.join(abs, d.name)))
-    .map((d) => d.name)
-    .sort();
+  const candidates = (await readdir(abs, { withFileTypes: true }))
+    .filter((d) => (d.isFile() || d.isSymbolicLink()) && (COG_FILE.test(d.name) || MOSAIC_FILE.test(d.name)) && !exclude.has(path.join(abs, d.name)));
+  // Links count when they lead to a file.
+  const isFile = await Promise.all(candidates.map(async (d) => d.isFile() || (await stat(path.join(abs, d.name)).catch(() => undefined))?.isFile() === true));
+  const files = candidates.filter((_, i) => isFile[i]).map((d) => d.name).sort();
   const entries = new Map<string, DatasetEntry>();
   for (const file of files) {
     const name = nameOf(file);

@@ -35,7 +35,7 @@ export interface ServeOptions {
   cacheControl?: string;
   /** Opens a MosaicJSON (default: `MosaicReader.open` of `cogread/mosaic`). */
   openMosaic?: OpenMosaic;
-  /** Options every COG is opened with (default: caches of this server's own, 64 MiB of blocks, 32 MiB of tiles). */
+  /** Options every COG is opened with; by default each server has caches of its own (64 MiB of blocks, 32 MiB of tiles). */
   openOptions?: OpenOptions;
   /** Most milliseconds {@link TileServer.close} waits for requests in flight (default 10,000). */
   closeTimeoutMs?: number;
@@ -85,9 +85,10 @@ export async function startServer(options: ServeOptions): Promise<TileServer> {
   const warn = (m: string): void => void process.stderr.write(`cogread serve: ${m}\n`);
   const snapshots = options.snapshots !== undefined ? await SnapshotStore.load(options.snapshots) : undefined;
   const entries = await findDatasets(options.root, { exclude: options.snapshots !== undefined ? [options.snapshots] : [], warn });
-  const openOptions: OpenOptions = options.openOptions ?? {
+  const openOptions: OpenOptions = {
     blockCache: new BlockCache({ maxBytes: DEFAULT_BLOCK_CACHE_BYTES }),
     tileCache: new TileCache({ maxBytes: DEFAULT_TILE_CACHE_BYTES }),
+    ...options.openOptions,
   };
   const registry = new DatasetRegistry(entries, { openMosaic: options.openMosaic ?? openMosaicReader, snapshots, openOptions, warn });
   const log = options.log === false ? undefined : (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
