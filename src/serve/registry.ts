@@ -164,7 +164,7 @@ export class DatasetRegistry {
     const reader = await COGReader.open(entry.location, { ...this.opts.openOptions, snapshot });
     if (snapshots !== undefined && snapshot === undefined) {
       // Every level's block arrays, so that a tile opened from this snapshot costs only its data.
-      for (const image of [...reader.ifds, ...reader.maskIfds]) await reader.blockByteCounts(image);
+      await Promise.all([...reader.ifds, ...reader.maskIfds].map((image) => reader.blockByteCounts(image)));
       snapshots.set(entry.location, stamp, reader.snapshot()).catch((e: Error) => this.opts.warn?.(`cannot write ${snapshots.file}: ${e.message}`));
     }
     const etag = (snapshot ?? (REMOTE.test(entry.location) ? reader.snapshot() : undefined))?.etag ?? "";

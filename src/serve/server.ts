@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BlockCache, CogError, DEFAULT_BLOCK_CACHE_BYTES, DEFAULT_TILE_CACHE_BYTES, isCogError, TileCache } from "../index.js";
@@ -147,6 +148,8 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   const started = performance.now();
   const entry: LogEntry = { method: req.method ?? "GET", path: req.url ?? "/", status: 500, requests: 0, bytes: 0, size: 0, ms: 0 };
   const abort = new AbortController();
+  // One tile reads many blocks, each listening to this signal.
+  setMaxListeners(1000, abort.signal);
   res.on("close", () => {
     if (!res.writableFinished) abort.abort();
   });
