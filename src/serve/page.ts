@@ -94,9 +94,11 @@ function showFallback(tj) {
   }
   const span = 256 * 2 ** z, last = 2 ** z - 1;
   const left = ((mx(w) + mx(e)) / 2) * span - W / 2, top = ((my(n) + my(s)) / 2) * span - H / 2;
-  const x0 = Math.max(0, Math.floor(left / 256)), x1 = Math.min(last, Math.floor((left + W - 1) / 256));
-  const y0 = Math.max(0, Math.floor(top / 256)), y1 = Math.min(last, Math.floor((top + H - 1) / 256));
-  let pending = (x1 - x0 + 1) * (y1 - y0 + 1);
+  // Tiles in view that meet the bounds (the others would be 204s).
+  const tile = (v) => Math.min(last, Math.max(0, Math.floor(v / 256)));
+  const x0 = Math.max(tile(left), tile(mx(w) * span)), x1 = Math.min(tile(left + W - 1), tile(mx(e) * span));
+  const y0 = Math.max(tile(top), tile(my(n) * span)), y1 = Math.min(tile(top + H - 1), tile(my(s) * span));
+  let pending = Math.max(0, x1 - x0 + 1) * Math.max(0, y1 - y0 + 1);
   const done = () => { if (--pending === 0) state.ready = true; };
   for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) {
     const img = new Image();
