@@ -159,7 +159,7 @@ describe("cogread tile and read", () => {
     const { rgba } = await rgbaOf(readFileSync(file));
     expect(Buffer.from(rgba).equals(Buffer.from(expectedRgba(raster)))).toBe(true);
 
-    let bytes = new Uint8Array();
+    let bytes: Uint8Array = new Uint8Array();
     const viaStdout = await runCli(["tile", SAMPLE, `${z}/${x}/${y}`, "-o", "-", "--bidx", "2", "--colormap", "magma", "--rescale", "0,200"], { out: () => undefined, err: () => undefined, outBytes: (b) => (bytes = b) });
     expect(viaStdout).toBe(0);
     const { COGReader } = await import("../src/index.js");
