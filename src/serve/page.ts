@@ -62,6 +62,8 @@ function loadMaplibre(timeoutMs) {
 }
 
 function showMaplibre(maplibregl, tj) {
+  const gl = document.createElement("canvas");
+  if (!gl.getContext("webgl2") && !gl.getContext("webgl")) throw new Error("no WebGL");
   const map = new maplibregl.Map({
     container: "map",
     style: {

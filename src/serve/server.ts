@@ -3,15 +3,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { BlockCache, CogError, DEFAULT_BLOCK_CACHE_BYTES, DEFAULT_TILE_CACHE_BYTES, isCogError, TileCache } from "../index.js";
 import type { OpenOptions } from "../options.js";
-import { datasetInfo, summary, tileJson } from "./info.js";
+import { answer, type Context } from "./handlers.js";
 import { formatLogLine, type LogEntry } from "./log.js";
 import { openMosaicReader, type OpenMosaic } from "./mosaic-adapter.js";
-import { pageHtml } from "./page.js";
-import { parseTileQuery, passThrough } from "./query.js";
 import { DatasetRegistry, findDatasets, type DatasetEntry } from "./registry.js";
-import { parseRoute, type Route } from "./routes.js";
+import { parseRoute } from "./routes.js";
 import { SnapshotStore } from "./snapshots.js";
-import { CONTENT_TYPES, drawTile, tileEtag } from "./tile.js";
 
 /**
  * Options of {@link startServer}.
@@ -136,12 +133,6 @@ export async function startServer(options: ServeOptions): Promise<TileServer> {
   };
 }
 
-interface Context {
-  registry: DatasetRegistry;
-  cacheControl: string;
-  /** Set by close(): answers say `Connection: close`, so keep-alive connections end. */
-  closing: boolean;
-}
 
 /** Answers one request; resolves to its log entry (never rejects). */
 async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<LogEntry> {
@@ -168,7 +159,7 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
       json(405, { error: `${req.method} is not allowed: the server answers GET and HEAD`, code: "METHOD_NOT_ALLOWED" }, { allow: "GET, HEAD" });
     } else {
       const url = new URL(req.url ?? "/", "http://localhost");
-      await route(ctx, { req, url, route: parseRoute(url.pathname), entry, signal: abort.signal, send, json });
+      await answer(ctx, { req, url, route: parseRoute(url.pathname), entry, signal: abort.signal, send, json });
     }
   } catch (e) {
     const code = isCogError(e) ? e.code : "INTERNAL";
@@ -180,84 +171,4 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   }
   entry.ms = performance.now() - started;
   return entry;
-}
-
-interface Exchange {
-  req: IncomingMessage;
-  url: URL;
-  route: Route;
-  entry: LogEntry;
-  signal: AbortSignal;
-  send(status: number, body: string | Uint8Array, headers?: Record<string, string>): void;
-  json(status: number, value: unknown, headers?: Record<string, string>): void;
-}
-
-async function route(ctx: Context, x: Exchange): Promise<void> {
-  const { registry } = ctx;
-  const { route: r, url, json } = x;
-  const notFound = (what: string) => json(404, { error: what, code: "NOT_FOUND" });
-  if (r.kind === "notFound") return notFound(`no route ${url.pathname}: try /, /datasets, /info/{name}, /tilejson/{name}.json or /tiles/{name}/{z}/{x}/{y}.png`);
-  if (r.kind === "page") {
-    return x.send(200, pageHtml(registry.list(), url.searchParams.get("dataset") ?? undefined), { "content-type": "text/html; charset=utf-8" });
-  }
-  const base = baseUrl(x.req);
-  if (r.kind === "datasets") {
-    return json(200, registry.list().map((d) => ({ name: d.name, type: d.kind, info: `${base}/info/${encodeURIComponent(d.name)}`, tilejson: `${base}/tilejson/${encodeURIComponent(d.name)}.json` })));
-  }
-  const opening = registry.open(r.name);
-  if (opening === undefined) return notFound(`no dataset ${JSON.stringify(r.name)}: see /datasets`);
-  const before = registry.requestsSoFar(r.name);
-  const query = r.kind === "tile" ? parseTileQuery(url.searchParams) : undefined;
-  const ds = await opening;
-  const cost = () => {
-    const after = registry.requestsSoFar(r.name);
-    x.entry.requests = after.count - before.count;
-    x.entry.bytes = after.bytes - before.bytes;
-  };
-  if (r.kind === "info") {
-    cost();
-    return json(200, datasetInfo(ds));
-  }
-  if (r.kind === "tilejson") {
-    const format = ({ png: "png", webp: "webp", jpg: "jpeg", jpeg: "jpeg" } as const)[url.searchParams.get("tile_format") ?? "png"];
-    const scale = ({ "1": 1, "2": 2 } as const)[url.searchParams.get("tile_scale") ?? "1"];
-    if (format === undefined || scale === undefined) throw new CogError("COG_USAGE", "tile_format is png, webp or jpg, and tile_scale 1 or 2");
-    parseTileQuery(url.searchParams);
-    cost();
-    return json(200, tileJson(summary(ds), { base, format, scale, query: passThrough(url.searchParams) }));
-  }
-  const etag = tileEtag(ds.identity, url.pathname, passThrough(url.searchParams, []));
-  const cacheHeaders = { etag, "cache-control": ctx.cacheControl };
-  if (matches(x.req.headers["if-none-match"], etag)) {
-    cost();
-    return x.send(304, "", cacheHeaders);
-  }
-  try {
-    const body = await drawTile(ds, { x: r.x, y: r.y, z: r.z, tileSize: 256 * r.scale, format: r.format, query: query!, signal: x.signal });
-    cost();
-    if (body === undefined) return x.send(204, "", cacheHeaders);
-    return x.send(200, body, { "content-type": CONTENT_TYPES[r.format], ...cacheHeaders });
-  } catch (e) {
-    cost();
-    // The file changed under a kept header (or snapshot): open it again on the next request.
-    if (isCogError(e, "COG_SOURCE_CHANGED")) await registry.reopen(r.name);
-    throw e;
-  }
-}
-
-/** Whether an If-None-Match header names `etag` (weak comparison, as RFC 9110 §13.1.2 asks). */
-function matches(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  return header.split(",").some((t) => {
-    const tag = t.trim();
-    return tag === "*" || tag.replace(/^W\//, "") === etag;
-  });
-}
-
-/** The address the client used, behind a proxy too (X-Forwarded-Proto, X-Forwarded-Host). */
-function baseUrl(req: IncomingMessage): string {
-  const first = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h)?.split(",")[0]?.trim();
-  const proto = first(req.headers["x-forwarded-proto"]) === "https" ? "https" : "http";
-  const host = first(req.headers["x-forwarded-host"]) ?? req.headers.host ?? "localhost";
-  return `${proto}://${host}`;
 }
