@@ -1,5 +1,6 @@
 // `cogread serve` (startServer): a real server on 127.0.0.1 over fixture links; tiles decoded here
 // and compared with COGReader.tile()'s pixels and mask, and with render()'s bytes.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -9,6 +10,7 @@ import { render } from "../src/render.js";
 import type { LogEntry } from "../src/serve/log.js";
 import { startServer, type TileServer } from "../src/serve/server.js";
 import { catchCogError } from "./helpers/local-server.js";
+import { startRangeServer } from "./helpers/range-server.js";
 import { expectedRgba, FIXTURES, linkFolder, rgbaOf, SAMPLE, tileAt } from "./helpers/serve.js";
 
 const DEM = path.join(FIXTURES, "float32_1band_deflate_block256_predictor3_nodata-9999_ovr2.tif");
@@ -257,17 +259,26 @@ describe("cogread serve: start and stop", () => {
   });
 
   it("close() lets a tile in flight finish, then refuses connections", async () => {
-    const s = await startServer({ root: SAMPLE, port: 0, log: false, openOptions: { blockCache: false, tileCache: false } });
-    const [x, y, z] = cornerTile("sample");
-    const inFlight = fetch(`${s.url}/tiles/sample_cog/${z}/${x}/${y}@2x.png?resampling=lanczos`);
-    await new Promise((r) => setTimeout(r, 20));
-    const closing = s.close();
-    const res = await inFlight;
-    expect(res.status).toBe(200);
-    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
-    await closing;
-    const after = await fetch(`${s.url}/datasets`).catch((e: unknown) => e);
-    expect(after).toBeInstanceOf(Error);
-    expect(isCogError(after)).toBe(false);
+    // The file comes from a range server that answers after 300 ms: the tile is surely in flight.
+    const rs = await startRangeServer({ "/slow.tif": new Uint8Array(readFileSync(SAMPLE)) }, { latencyMs: 300 });
+    const s = await startServer({ root: `${rs.url}/slow.tif`, port: 0, log: false, openOptions: { headerCache: false } });
+    try {
+      const [x, y, z] = cornerTile("sample");
+      const inFlight = fetch(`${s.url}/tiles/slow/${z}/${x}/${y}.png`);
+      for (let i = 0; i < 200 && rs.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(rs.requests.length).toBe(1);
+      const closing = s.close();
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      expect(res.headers.get("connection")).toBe("close");
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+      await closing;
+      const after = await fetch(`${s.url}/datasets`).catch((e: unknown) => e);
+      expect(after).toBeInstanceOf(Error);
+      expect(isCogError(after)).toBe(false);
+    } finally {
+      await s.close();
+      await rs.close();
+    }
   });
 });
