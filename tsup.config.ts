@@ -38,6 +38,8 @@ function libraryExternal(): Plugin {
   const entries = new Map<string, string>([
     ...["index", "reader", "errors", "cog-layout"].map((m) => [path.join(src, `${m}.js`), "../index.js"] as const),
     [path.join(src, "render.js"), "../render.js"],
+    // cogread/mosaic (src/mosaic.ts), for src/serve/mosaic-adapter.ts once it imports "../mosaic.js".
+    [path.join(src, "mosaic.js"), "../mosaic.js"],
   ]);
   return {
     name: "cogread-cli-library",

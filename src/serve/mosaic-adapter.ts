@@ -51,8 +51,11 @@ export interface MosaicSource {
 export type OpenMosaic = (pathOrUrl: string) => Promise<MosaicSource>;
 
 /**
- * The module that provides `MosaicReader`. The one place the server names it: at runtime the
- * built CLI finds it through the package's own `exports` (`cogread/mosaic`).
+ * The module that provides `MosaicReader`: the one place the server and the CLI name it. As a
+ * package name, the built CLI finds it through the package's own `exports` once `./mosaic` is
+ * there. With src/mosaic.ts in the tree, `import("../mosaic.js")` (a literal, so that Vite and
+ * esbuild resolve it; tsup.config.ts already maps it to the built `../mosaic.js`) is the better
+ * link: `openMosaicReader` below is all that changes.
  */
 const MOSAIC_MODULE: string = "cogread/mosaic";
 
