@@ -64,7 +64,14 @@ const SPEC: ArgSpec = {
   ),
 };
 
-/** Where the CLI writes: text on stdout and stderr, and images on stdout (`-o -`). */
+/**
+ * Where the CLI writes: text on stdout and stderr, and images on stdout (`-o -`).
+ *
+ * @example
+ * ```ts
+ * const io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), outBytes: (b) => chunks.push(b) };
+ * ```
+ */
 export interface CliIo {
   out: (s: string) => void;
   err: (s: string) => void;

@@ -28,7 +28,14 @@ export interface RenderCliOptions {
   "pixel-selection"?: string;
 }
 
-/** What a render command made: the image, and what reading it cost. */
+/**
+ * What a render command made: the image, and what reading it cost.
+ *
+ * @example
+ * ```ts
+ * const { image, requests } = await tileCommand("dem.tif", "13/4404/2660", { output: "-" });
+ * ```
+ */
 export interface RenderResult {
   image: Uint8Array;
   format: RenderFormat;

@@ -8,7 +8,14 @@ import type { DatasetRegistry, OpenDataset } from "./registry.js";
 import type { Route } from "./routes.js";
 import { CONTENT_TYPES, drawTile, tileEtag } from "./tile.js";
 
-/** What the handlers share: the datasets and the server's settings. */
+/**
+ * What the handlers share: the datasets and the server's settings.
+ *
+ * @example
+ * ```ts
+ * const ctx: Context = { registry, cacheControl: "public, max-age=3600", closing: false };
+ * ```
+ */
 export interface Context {
   registry: DatasetRegistry;
   cacheControl: string;

@@ -1,6 +1,14 @@
 import type { DatasetEntry } from "./registry.js";
 
-/** MapLibre GL JS, from the unpkg CDN (the page is for people's browsers; the server ships no JS). */
+/**
+ * MapLibre GL JS on the unpkg CDN, without the `.js`/`.css` ending (the page is for people's
+ * browsers; the server ships no JavaScript).
+ *
+ * @example
+ * ```ts
+ * const script = `${MAPLIBRE}.js`;
+ * ```
+ */
 export const MAPLIBRE = "https://unpkg.com/maplibre-gl@4.7.1/dist/maplibre-gl";
 
 /**

@@ -18,7 +18,14 @@ export type Route =
   | { kind: "tile"; name: string; z: number; x: number; y: number; scale: 1 | 2; format: RenderFormat }
   | { kind: "notFound" };
 
-/** Deepest zoom a tile path may ask for (web map tile indices stay safe integers far beyond it). */
+/**
+ * Deepest zoom a tile path may ask for (web map tile indices stay safe integers far beyond it).
+ *
+ * @example
+ * ```ts
+ * parseRoute(`/tiles/dem/${MAX_ZOOM}/0/0.png`); // a tile; one zoom deeper is COG_USAGE
+ * ```
+ */
 export const MAX_ZOOM = 30;
 
 const TILE = /^\/tiles\/([^/]+)\/(\d+)\/(\d+)\/(\d+)(@[12]x)?(?:\.(png|webp|jpe?g))?$/;

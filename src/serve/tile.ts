@@ -6,7 +6,14 @@ import type { RenderFormat } from "../render/options.js";
 import type { TileQuery } from "./query.js";
 import type { OpenDataset } from "./registry.js";
 
-/** Content types of the formats tiles are drawn in. */
+/**
+ * Content types of the formats tiles are drawn in.
+ *
+ * @example
+ * ```ts
+ * res.setHeader("content-type", CONTENT_TYPES.webp); // "image/webp"
+ * ```
+ */
 export const CONTENT_TYPES: Record<RenderFormat, string> = { png: "image/png", jpeg: "image/jpeg", webp: "image/webp" };
 
 /**
