@@ -4,9 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COGReader } from "../src/index.js";
+import { COGReader, type HeaderSnapshot } from "../src/index.js";
 import type { LogEntry } from "../src/serve/log.js";
 import { startServer } from "../src/serve/server.js";
+import { SnapshotStore } from "../src/serve/snapshots.js";
 import { catchCogError } from "./helpers/local-server.js";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
 import { FIXTURES, SAMPLE, tileAt } from "./helpers/serve.js";
@@ -89,6 +90,18 @@ describe("cogread serve --snapshots", () => {
     expect(first.perTile[0][0]).toEqual([0, 16384]);
     const counts = (r: { perTile: unknown[][] }) => r.perTile.map((t) => t.length).join(", ");
     console.log(`serve ${p}: requests per tile (3 tiles) without snapshots ${counts(without)}; first run with --snapshots ${counts(first)}; from the snapshots file ${counts(warm)}`);
+  });
+
+  it("SnapshotStore: writes coalesce, and the file holds every snapshot set", async () => {
+    const file = path.join(dir, "store.json");
+    const store = await SnapshotStore.load(file);
+    const snap: HeaderSnapshot = { format: "cogread-header-snapshot", version: 1, url: "u", segments: [] };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.set(`k${i}`, String(i), { ...snap, url: `u${i}` })));
+    const again = await SnapshotStore.load(file);
+    for (let i = 0; i < 20; i++) expect(again.get(`k${i}`, String(i))?.url).toBe(`u${i}`);
+    expect(again.get("k1", "other stamp")).toBeUndefined();
+    await store.delete("k1");
+    expect((await SnapshotStore.load(file)).get("k1", "1")).toBeUndefined();
   });
 
   it("a snapshots file that is not one stops the start with COG_USAGE", async () => {

@@ -27,6 +27,7 @@ interface SnapshotFile {
  */
 export class SnapshotStore {
   private writing: Promise<void> = Promise.resolve();
+  private queued = false;
 
   private constructor(
     /** The file's path. */
@@ -88,10 +89,14 @@ export class SnapshotStore {
   }
 
   private save(): Promise<void> {
-    const text = `${JSON.stringify(this.data)}\n`;
+    // Writes coalesce: one not yet started writes whatever the store holds when it starts, so
+    // opening a folder of N new datasets writes the file at most about N times, not N queued copies.
+    if (this.queued) return this.writing;
+    this.queued = true;
     const tmp = `${this.file}.${process.pid}.tmp`;
     this.writing = this.writing.catch(() => undefined).then(async () => {
-      await writeFile(tmp, text);
+      this.queued = false;
+      await writeFile(tmp, `${JSON.stringify(this.data)}\n`);
       await rename(tmp, this.file);
     });
     return this.writing;
