@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Plugin } from "esbuild";
 import { defineConfig, type Options } from "tsup";
 import { patchCodecGlue, wasmDefaults } from "./build/plugins.js";
@@ -26,14 +27,27 @@ function nodeBuild(options: Options): Options {
   };
 }
 
-/** Imports of library modules from src/cli/ become imports of the built `../index.js`. */
+/**
+ * In the CLI build, imports of the library's entry modules (from src/cli/, src/serve/ or any
+ * module they bundle) become imports of the built `../index.js` and `../render.js`, so that the
+ * CLI has one copy of the library, its caches and its error class (`isCogError` holds for errors
+ * the library throws). The CLI is one file, dist/cli/main.js: these paths are relative to it.
+ */
 function libraryExternal(): Plugin {
+  const src = path.resolve("src");
+  const entries = new Map<string, string>([
+    ...["index", "reader", "errors", "cog-layout"].map((m) => [path.join(src, `${m}.js`), "../index.js"] as const),
+    [path.join(src, "render.js"), "../render.js"],
+    // cogread/mosaic (src/mosaic.ts), for src/serve/mosaic-adapter.ts once it imports "../mosaic.js".
+    [path.join(src, "mosaic.js"), "../mosaic.js"],
+  ]);
   return {
     name: "cogread-cli-library",
     setup(build) {
-      build.onResolve({ filter: /^\.\.\/(reader|errors|cog-layout)\.js$/ }, (args) =>
-        /[\\/]src[\\/]cli$/.test(args.resolveDir) ? { path: "../index.js", external: true } : undefined,
-      );
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const to = entries.get(path.resolve(args.resolveDir, args.path));
+        return to === undefined ? undefined : { path: to, external: true };
+      });
     },
   };
 }

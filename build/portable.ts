@@ -18,7 +18,7 @@ import { build } from "esbuild";
 import { patchCodecGlue, wasmBytes, wasmFile, CODECS, ENCODER } from "./plugins.js";
 
 const NODE_ONLY = [
-  "cli/", "decode/worker.ts", "decode/worker-pool.ts", "decode/inflate-node.ts", "source/file.ts", "source/http.ts",
+  "cli/", "serve/", "decode/worker.ts", "decode/worker-pool.ts", "decode/inflate-node.ts", "source/file.ts", "source/http.ts",
   "platform/", "decode/wasm-default.ts", "decode/glue/", "render/glue/", "render/wasm-default.ts",
 ];
 
