@@ -321,7 +321,7 @@ describe("runtimes: the packed package", () => {
         "jpeg-js (only when chosen)": /jpeg-js\//,
         "proj4 (a north-up file in a CRS other than 4326/3857)": proj4,
         "read()/tile() (resampling, warping)": /dist\/web\/raster\/(read-bounds|map-tile)\.js$/,
-        "pixel windows (readWindow, read(), tile())": /dist\/web\/raster\/mosaic\.js$/,
+        "pixel windows (readWindow, read(), tile())": /dist\/web\/raster\/assemble-window\.js$/,
         "cog.plan": /dist\/web\/plan-reads\.js$/,
         "opening from a header snapshot": /dist\/web\/io\/snapshot-decode\.js$/,
         "CRS: GeoKeys and EPSG tables (a file with GeoKeys)": crs,
