@@ -26,13 +26,13 @@ function nodeBuild(options: Options): Options {
   };
 }
 
-/** Imports of library modules from src/cli/ become imports of the built `../index.js`. */
+/** Imports of library modules from src/cli/ become imports of the built `../index.js` (`../mosaic.js` of the built `../mosaic.js`). */
 function libraryExternal(): Plugin {
   return {
     name: "cogread-cli-library",
     setup(build) {
-      build.onResolve({ filter: /^\.\.\/(reader|errors|cog-layout)\.js$/ }, (args) =>
-        /[\\/]src[\\/]cli$/.test(args.resolveDir) ? { path: "../index.js", external: true } : undefined,
+      build.onResolve({ filter: /^\.\.\/(reader|errors|cog-layout|mosaic)\.js$/ }, (args) =>
+        /[\\/]src[\\/]cli$/.test(args.resolveDir) ? { path: args.path === "../mosaic.js" ? "../mosaic.js" : "../index.js", external: true } : undefined,
       );
     },
   };
@@ -40,9 +40,9 @@ function libraryExternal(): Plugin {
 
 export default defineConfig([
   nodeBuild({
-    entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts", "decode/worker": "src/decode/worker.ts" },
+    entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts", mosaic: "src/mosaic.ts", "decode/worker": "src/decode/worker.ts" },
     format: ["esm", "cjs"],
-    dts: { entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts" } },
+    dts: { entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts", mosaic: "src/mosaic.ts" } },
     shims: true,
     external: ["node:fs", "node:fs/promises", "node:zlib", "node:url", "node:os", "node:module", "node:stream", "node:worker_threads", "undici", "proj4"],
   }),
