@@ -84,7 +84,7 @@ describe("createMosaic", () => {
     const doc = await createMosaic(CUTS, { minzoom: 10, maxzoom: 16, quadkeyZoom: 12, name: "cuts", description: "four pieces", attribution: "© test" });
     expect(Object.keys(doc)).toEqual(["mosaicjson", "name", "description", "version", "attribution", "minzoom", "maxzoom", "quadkey_zoom", "bounds", "center", "tiles"]);
     expect(doc).toMatchObject({ name: "cuts", description: "four pieces", attribution: "© test", minzoom: 10, maxzoom: 16, quadkey_zoom: 12 });
-    expect(doc.center[2]).toBe(10);
+    expect(doc.center?.[2]).toBe(10);
     expect(doc.tiles).toEqual({ [tileToQuadkey(2050, 1350, 12)]: CUTS });
     const mosaic = await MosaicReader.open(doc);
     expect(mosaic.assets(8201, 5400, 14)).toEqual(CUTS);

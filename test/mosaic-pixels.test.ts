@@ -162,7 +162,7 @@ describe("pixel selection on overlapping assets with other values", () => {
     const sums = tiles.map((t) => Array.from(t.data as ArrayLike<number>).reduce((s, v) => s + v, 0));
     expect(new Set(sums).size).toBe(methods.length);
     const count = tiles[methods.indexOf("count")];
-    expect(new Set(count.data)).toEqual(new Set([1, 2, 3]));
+    expect(new Set(count.data as Uint8Array)).toEqual(new Set([1, 2, 3]));
   });
 
   it("an unknown method is COG_USAGE; lastBandHigh of one band is an asset failure", async () => {

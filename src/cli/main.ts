@@ -3,11 +3,14 @@ import { COGReader } from "../reader.js";
 import { planCommand, snapshotCommand } from "./commands.js";
 import { formatInfo } from "./format.js";
 import { infoReport } from "./info.js";
+import { runMosaic } from "./mosaic.js";
 
 const USAGE = `usage: cogread info <path|url> [--json] [--verbose]
        cogread plan <path|url> getTile|tile X Y Z
        cogread plan <path|url> read MINX MINY MAXX MAXY WIDTH HEIGHT
        cogread snapshot <path|url> > file.snapshot.json
+       cogread mosaic create <path|url>... -o mosaic.json[.gz] [--minzoom N] [--maxzoom N]
+               [--quadkey-zoom N] [--name S] [--description S] [--attribution S]
 
 commands:
   info      print the file's profile, georeferencing, IFDs, COG layout check
@@ -15,6 +18,8 @@ commands:
   plan      print, as JSON, the requests a getTile/tile/read call would send
             (a dry run: nothing but the header is read)
   snapshot  print a header snapshot (JSON) to open the file later with no request
+  mosaic    create: write the MosaicJSON of COGs, reading only their headers
+            (a progress bar on stderr; --concurrency N, --quiet)
 
 options:
   --json     print the same facts as one JSON object
@@ -32,11 +37,13 @@ options:
  */
 export async function runCli(
   argv: string[],
-  io: { out: (s: string) => void; err: (s: string) => void } = {
+  io: { out: (s: string) => void; err: (s: string) => void; errIsTTY?: boolean } = {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
+    errIsTTY: process.stderr.isTTY,
   },
 ): Promise<number> {
+  if (argv[0] === "mosaic" && !argv.includes("--help")) return runMosaic(argv.slice(1), io, USAGE);
   const flags = new Set(argv.filter((a) => a.startsWith("--")));
   const args = argv.filter((a) => !a.startsWith("--"));
   if (flags.has("--help") || args.length === 0) {
