@@ -247,6 +247,29 @@ describe("runtimes: the packed package", () => {
     }
   });
 
+  it("the cogread/mosaic subpath: every file its exports entry names is packed; Node ESM, CommonJS and browser/workerd bundles load it without Node built-ins", async () => {
+    const pkg = path.join(dir, "node_modules/cogread");
+    const entry = JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")).exports["./mosaic"];
+    const targets = JSON.stringify(entry).match(/\.\/dist\/[^"]+/g)!;
+    expect(targets).toHaveLength(7);
+    for (const t of targets) expect(existsSync(path.join(pkg, t)), t).toBe(true);
+    const names = ["MosaicReader", "PIXEL_SELECTION_METHODS", "checkMosaic", "createMosaic", "quadkeyToTile", "tileToQuadkey"];
+    expect(Object.keys(createRequire(path.join(dir, "package.json"))("cogread/mosaic")).sort()).toEqual(names);
+    const esm = await import(pathToFileURL(path.join(pkg, entry.node.import)).href);
+    expect(Object.keys(esm).sort()).toEqual(names);
+    expect(esm.tileToQuadkey(8201, 5400, 14)).toBe("12020200023001");
+    for (const conditions of [["browser"], ["workerd", "worker", "browser"]]) {
+      const result = await build({
+        absWorkingDir: dir, stdin: { contents: `export { MosaicReader, createMosaic } from "cogread/mosaic";`, resolveDir: dir }, bundle: true, splitting: true, outdir: path.join(dir, "mosaic-out"), loader: { ".wasm": "copy" },
+        platform: conditions.length === 1 ? "browser" : "neutral", mainFields: ["browser", "module", "main"], conditions, format: "esm", write: false, metafile: true, logLevel: "silent",
+      });
+      const flavour = conditions[0] === "workerd" ? "workerd" : "web";
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(inputs.some((i) => i.endsWith(`dist/${flavour}/mosaic.js`)), conditions.join()).toBe(true);
+      expect(inputs.some((i) => /zlib|node:|undici/.test(i)), conditions.join()).toBe(false);
+    }
+  });
+
   it("Node (packed ESM build) decodes every codec fixture, reads a multipart/byteranges answer and an S3 object", () => {
     for (const name of CODEC_FIXTURES) {
       expect(nodeResults[name]?.getTile, name).toMatch(/^\d+x\d+x\d+ /);
