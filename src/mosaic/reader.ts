@@ -99,7 +99,14 @@ export interface MosaicInfo {
  * ```
  */
 export class MosaicReader {
-  /** The document, with cogeo-mosaic's defaults filled in. */
+  /**
+   * The document, with cogeo-mosaic's defaults filled in.
+   *
+   * @example
+   * ```ts
+   * const keys = Object.keys(mosaic.mosaic.tiles);
+   * ```
+   */
   readonly mosaic: MosaicJSON;
   private readonly url: string | undefined;
   private readonly sortedKeys: string[];
@@ -132,7 +139,14 @@ export class MosaicReader {
     return new MosaicReader(mosaic, url, options);
   }
 
-  /** Name, bounds, zooms and counts of the mosaic. */
+  /**
+   * Name, bounds, zooms and counts of the mosaic.
+   *
+   * @example
+   * ```ts
+   * const { minzoom, maxzoom, bounds, assets } = mosaic.info;
+   * ```
+   */
   get info(): MosaicInfo {
     const m = this.mosaic;
     const assets = new Set<string>();
@@ -152,7 +166,17 @@ export class MosaicReader {
     return info;
   }
 
-  /** The requests and bytes of every asset opened so far, summed (same shape as `COGReader.requests`). */
+  /**
+   * The requests and bytes of every asset opened so far, summed (same shape as
+   * `COGReader.requests`; the document's own read is not counted).
+   *
+   * @example
+   * ```ts
+   * const before = mosaic.requests.count;
+   * await mosaic.tile(8200, 5400, 14);
+   * console.log(`the tile cost ${mosaic.requests.count - before} requests`);
+   * ```
+   */
   get requests(): RequestStats {
     const sum: RequestStats = { count: 0, bytes: 0, ranges: [], headerSize: 0 };
     for (const r of this.opened) {
