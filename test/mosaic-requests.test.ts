@@ -6,6 +6,7 @@ import { MosaicReader, createMosaic, tileToQuadkey, type MosaicJSON } from "../s
 import { catchCogError } from "./helpers/local-server.js";
 import { mosaicFixture, recordingOpener } from "./helpers/mosaic-fixtures.js";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
+import { startS3Server } from "./helpers/s3-server.js";
 
 // What a mosaic tile costs, asset by asset (each asset read through its own recording source or
 // over the range server), failures, and loading the document from bytes, gzip and HTTP.
@@ -181,4 +182,28 @@ describe("loading the document", () => {
     expect((await catchCogError(MosaicReader.open({ ...doc, tilematrixset: { id: "WGS1984Quad" } }))).code).toBe("COG_UNSUPPORTED");
     expect((await catchCogError(MosaicReader.open(`${server.url}/missing.json`))).code).toBe("COG_HTTP");
   });
+});
+
+describe("from S3", () => {
+  it("the document (gzip) and its assets through S3Source, with the reader's s3 options", async () => {
+    const keys = { accessKeyId: "AKIDMOSAIC00000001", secretAccessKey: "mosaic/secret/0123456789abcdefABCDEF" };
+    const doc = await createMosaic(CUTS);
+    const s3doc: MosaicJSON = { ...doc, tiles: Object.fromEntries(Object.entries(doc.tiles).map(([k, v]) => [k, v.map((p) => `s3://bucket/${p.split("/").pop()}`)])) };
+    const objects: Record<string, Uint8Array> = { "bucket/m.json.gz": gzipSync(JSON.stringify(s3doc)) };
+    for (const [i, c] of CUTS.entries()) objects[`bucket/cut_${i}.tif`] = readFileSync(c);
+    const server = await startS3Server({ region: "eu-west-1", credentials: [keys], objects });
+    try {
+      const mosaic = await MosaicReader.open("s3://bucket/m.json.gz", { reader: { s3: { endpoint: server.endpoint, region: "eu-west-1", credentials: keys } } });
+      expect(mosaic.mosaic).toEqual(s3doc);
+      const tile = await mosaic.tile(8201, 5400, 14);
+      expect(tile.assets.used).toEqual([0, 1, 2, 3].map((i) => `s3://bucket/cut_${i}.tif`));
+      const local = await MosaicReader.open(doc);
+      expect(Buffer.from(tile.data as Uint8Array).equals(Buffer.from((await local.tile(8201, 5400, 14)).data as Uint8Array))).toBe(true);
+      expect(server.requests.every((r) => r.verdict === "ok")).toBe(true);
+      expect(mosaic.requests.count).toBe(server.requests.filter((r) => r.path.endsWith(".tif")).length);
+      await Promise.all([mosaic.close(), local.close()]);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 });
