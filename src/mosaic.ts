@@ -19,7 +19,8 @@
  * @module
  */
 export { createMosaic, type CreateMosaicOptions } from "./mosaic/create.js";
-export { MosaicReader, type MosaicInfo, type MosaicReaderOptions, type MosaicTileOptions } from "./mosaic/reader.js";
+export { MosaicReader } from "./mosaic/reader.js";
+export type { MosaicInfo, MosaicReaderOptions, MosaicTileOptions } from "./mosaic/options.js";
 export { checkMosaic } from "./mosaic/document.js";
 export { tileToQuadkey, quadkeyToTile } from "./mosaic/quadkey.js";
 export { PIXEL_SELECTION_METHODS, type MosaicJSON, type MosaicPoint, type MosaicTile, type PixelSelection } from "./mosaic/types.js";

@@ -105,7 +105,7 @@ export function assembleWindow(image: ImageInfo, win: PixelWindow, tiles: Readon
 }
 
 /**
- * Buffers {@link assembleWindow} may fill instead of allocating (when they are large enough): the
+ * Buffers `assembleWindow` may fill instead of allocating (when they are large enough): the
  * caller's scratch space, for a raster it consumes at once.
  *
  * @example
