@@ -13,7 +13,7 @@ import type { PixelSelection } from "./types.js";
  * ```
  */
 export interface MosaicReaderOptions {
-  /** Assets read at once, and the size of `first`'s batches (default 4). */
+  /** Assets one tile or point reads at once (each call on its own), and the size of `first`'s batches (default 4). */
   concurrency?: number;
   /** Options of each asset's `COGReader.open`; their headers, http and s3 settings also read the document. */
   reader?: OpenOptions;
