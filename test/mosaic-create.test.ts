@@ -3,7 +3,9 @@ import { COGReader } from "../src/index.js";
 import { MosaicReader, createMosaic, quadkeyToTile, tileToQuadkey } from "../src/mosaic.js";
 import { lonLatToTile, quadkeysForTile } from "../src/mosaic/quadkey.js";
 import { WEB_MERCATOR_ORIGIN } from "../src/locate/web-mercator.js";
+import { readFileSync } from "node:fs";
 import { catchCogError } from "./helpers/local-server.js";
+import { startRangeServer } from "./helpers/range-server.js";
 import { mosaicFixture, recordingOpener } from "./helpers/mosaic-fixtures.js";
 
 const CUTS = [0, 1, 2, 3].map((i) => mosaicFixture(`cut_${i}.tif`));
@@ -76,6 +78,21 @@ describe("createMosaic", () => {
     expect(doc.tiles).toEqual(want);
     expect(Object.keys(doc.tiles)).toEqual(Object.keys(want)); // row by row, as supermorecado burns them
     await Promise.all([...cogs, whole].map((c) => c.close()));
+  });
+
+  it("over HTTP: one request per file (its first 16 KiB), none for files already in the header cache", async () => {
+    const files = Object.fromEntries(CUTS.map((c, i) => [`/cut_${i}.tif`, new Uint8Array(readFileSync(c))]));
+    const server = await startRangeServer(files);
+    try {
+      const urls = CUTS.map((_, i) => `${server.url}/cut_${i}.tif`);
+      const doc = await createMosaic(urls);
+      expect(server.requests.map((r) => `${r.path} ${r.range}`).sort()).toEqual(urls.map((_, i) => `/cut_${i}.tif bytes=0-16383`));
+      expect(Object.values(doc.tiles).flat().every((u) => urls.includes(u))).toBe(true);
+      await createMosaic(urls);
+      expect(server.requests).toHaveLength(CUTS.length);
+    } finally {
+      await server.close();
+    }
   });
 
   it("default minzoom is the largest of the files' (cogeo-mosaic's from_urls), maxzoom the largest; options override", async () => {
