@@ -125,6 +125,7 @@ describe("failures and tiles outside", () => {
     expect(points[0]).toEqual({ url: CUTS[0], values: want.values.map(Number), mask: 255 });
     expect(points.length).toBeGreaterThan(1);
     for (const p of points.slice(1)) expect(p.error?.code).toBe("COG_TILE_OUTSIDE");
+    expect((await catchCogError(mosaic.point(10, 10))).code).toBe("COG_TILE_OUTSIDE");
     await Promise.all([whole.close(), cut0.close(), mosaic.close()]);
   });
 });

@@ -197,7 +197,7 @@ export class MosaicReader {
   /**
    * The values of every asset at a longitude/latitude, in the order of the index (the assets of
    * the quadkey under the point). An asset that cannot say (outside its image, unreadable) has
-   * `error` instead of `values`.
+   * `error` instead of `values`; no asset under the point is `COG_TILE_OUTSIDE`, as in `tile()`.
    *
    * @example
    * ```ts
@@ -208,6 +208,7 @@ export class MosaicReader {
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) throw new CogError("COG_USAGE", `point(${lon}, ${lat}): coordinates must be finite numbers`, { url: this.url });
     const t = lonLatToTile(lon, lat, this.quadkeyZoom);
     const urls = this.assets(t.x, t.y, t.z);
+    if (urls.length === 0) throw new CogError("COG_TILE_OUTSIDE", `point ${lon}, ${lat} has no asset in the mosaic`, { url: this.url });
     const out: MosaicPoint[] = [];
     for (let start = 0; start < urls.length; start += this.concurrency) {
       const batch = urls.slice(start, start + this.concurrency);
