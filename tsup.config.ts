@@ -54,9 +54,9 @@ function libraryExternal(): Plugin {
 
 export default defineConfig([
   nodeBuild({
-    entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts", s3: "src/s3.ts", "decode/worker": "src/decode/worker.ts" },
+    entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts", s3: "src/s3.ts", mosaic: "src/mosaic.ts", "decode/worker": "src/decode/worker.ts" },
     format: ["esm", "cjs"],
-    dts: { entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts", s3: "src/s3.ts" } },
+    dts: { entry: { index: "src/index.ts", resampling: "src/resampling.ts", render: "src/render.ts", s3: "src/s3.ts", mosaic: "src/mosaic.ts" } },
     shims: true,
     external: ["node:fs", "node:fs/promises", "node:zlib", "node:url", "node:os", "node:module", "node:stream", "node:worker_threads", "undici", "proj4"],
   }),

@@ -28,7 +28,7 @@ export { jpegCodec } from "./decode/jpeg-backend.js";
 export type { JpegBackend } from "./decode/jpeg.js";
 export { setCodecWasm, type WasmCodec, type WasmInput, type WasmProvider } from "./decode/wasm-config.js";
 export type { DecodePool } from "./decode/worker-pool.js";
-export type { MosaicTarget, PixelWindow } from "./raster/mosaic.js";
+export type { WindowTarget, PixelWindow } from "./raster/assemble-window.js";
 export type { ReadBoundsOptions } from "./raster/read-bounds.js";
 export type { MapTileOptions } from "./raster/map-tile.js";
 export type { WarpMethod } from "./raster/warp-kernels.js";

@@ -1,7 +1,7 @@
 import type { OverviewStrategy } from "./locate/overview.js";
 import type { ReadPlan } from "./locate/plan.js";
 import type { MapTileContext, MapTileOptions } from "./raster/map-tile.js";
-import { tilesForWindow, type PixelWindow } from "./raster/mosaic.js";
+import { tilesForWindow, type PixelWindow } from "./raster/assemble-window.js";
 import type { Raster } from "./raster/raster.js";
 import type { BoundsReaderContext, ReadBoundsOptions } from "./raster/read-bounds.js";
 import type { ImageInfo } from "./tiff/image.js";

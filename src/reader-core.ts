@@ -21,7 +21,7 @@ import { decodeTile } from "./raster/decode-tile.js";
 import { emptyTile } from "./raster/empty-tile.js";
 import { fetchTile } from "./raster/fetch-tile.js";
 import type { Raster } from "./raster/raster.js";
-import type { MosaicTarget, PixelWindow } from "./raster/mosaic.js";
+import type { WindowTarget, PixelWindow } from "./raster/assemble-window.js";
 import type { GeoExtent } from "./raster/geo-extent.js";
 
 /**
@@ -259,7 +259,7 @@ export class COGReaderCore {
    * const r = assemble();
    * ```
    */
-  async fetchWindow(win: PixelWindow, z = 0, opts: { signal?: AbortSignal } = {}): Promise<(into?: MosaicTarget) => Raster> {
+  async fetchWindow(win: PixelWindow, z = 0, opts: { signal?: AbortSignal } = {}): Promise<(into?: WindowTarget) => Raster> {
     const image = this.ifds[z];
     if (image === undefined) throw new CogError("COG_TILE_OUTSIDE", `level ${z} does not exist`, { url: this.url, z });
     const { x, y, width, height } = win;
@@ -268,8 +268,8 @@ export class COGReaderCore {
     }
     checkRasterSize({ width, height, bands: image.bands, dtype: image.dtype }, this.limits, "maxWindowBytes", "window", { url: this.url, z });
     checkTileSize(image, this.limits, { url: this.url, z });
-    // Windows load their mosaic code on first use: getTile alone never needs it (README, "Bundle sizes").
-    const { fetchPixelWindow, tilesForWindow } = await import("./raster/mosaic.js");
+    // Windows load their assembly code on first use: getTile alone never needs it (README, "Bundle sizes").
+    const { fetchPixelWindow, tilesForWindow } = await import("./raster/assemble-window.js");
     const tiles = tilesForWindow(image, win).map(([x, y]) => [x, y, z] as const);
     const { cache, key } = this.blocks;
     const prefetched =

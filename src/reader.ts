@@ -64,9 +64,9 @@ export class COGReader extends COGReaderCore {
    */
   async read(bounds: readonly [number, number, number, number], shape: { width: number; height: number }, opts: ReadBoundsOptions = {}): Promise<Raster> {
     // Resampling (and, for tile(), warping) load on first use: a viewer that only calls getTile
-    // keeps them out of its first download (README, "Bundle sizes"). The mosaic code that
+    // keeps them out of its first download (README, "Bundle sizes"). The window assembly code that
     // readWindow loads comes in parallel.
-    const [{ readBounds }] = await Promise.all([import("./raster/read-bounds.js"), import("./raster/mosaic.js")]);
+    const [{ readBounds }] = await Promise.all([import("./raster/read-bounds.js"), import("./raster/assemble-window.js")]);
     return readBounds(this.boundsContext(), bounds, shape, this.withEnvDefaults(opts));
   }
 
@@ -84,7 +84,7 @@ export class COGReader extends COGReaderCore {
    * ```
    */
   async tile(x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
-    const [{ readMapTile }] = await Promise.all([import("./raster/map-tile.js"), import("./raster/mosaic.js")]);
+    const [{ readMapTile }] = await Promise.all([import("./raster/map-tile.js"), import("./raster/assemble-window.js")]);
     return readMapTile(this.mapTileContext(), x, y, z, this.withEnvDefaults(opts));
   }
 

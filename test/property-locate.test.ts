@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { isCogError } from "../src/errors.js";
 import { blockIndex, tileBlockIndices } from "../src/locate/blocks.js";
 import { boundsToWindow, clipWindow, coveringPixels, windowInside, type PixelRect } from "../src/locate/window.js";
-import { tilesForWindow, type PixelWindow } from "../src/raster/mosaic.js";
+import { tilesForWindow, type PixelWindow } from "../src/raster/assemble-window.js";
 import type { GeoTransform } from "../src/tiff/georef.js";
 import type { ImageInfo } from "../src/tiff/image.js";
 
-// Property tests of the tile-locating planners: window -> tiles (src/raster/mosaic.ts
+// Property tests of the tile-locating planners: window -> tiles (src/raster/assemble-window.ts
 // tilesForWindow), block indices (src/locate/blocks.ts) and the window maths of
 // src/locate/window.ts. Fixed seeds: a failure reproduces as it is.
 

@@ -10,15 +10,17 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
-import { centreTile, CODEC_FIXTURES, fnv, MULTIPART_PREFIX, MULTIPART_RANGES, renderCases, runCases, S3_BUCKET } from "./runtimes/cases.js";
+import { centreTile, CODEC_FIXTURES, fnv, MOSAIC_DOCUMENT, MOSAIC_FIXTURES, mosaicCases, MULTIPART_PREFIX, MULTIPART_RANGES, renderCases, runCases, S3_BUCKET } from "./runtimes/cases.js";
 import { chromiumMissing, launchChromium } from "./runtimes/chromium.js";
 import { makeConsumer, ROOT } from "./runtimes/consumer.js";
 
 const APP = `import * as cogread from "cogread";
 import * as render from "cogread/render";
-import { renderCases, runCases } from "./cases.ts";
+import * as mosaic from "cogread/mosaic";
+import { mosaicCases, renderCases, runCases } from "./cases.ts";
 globalThis.runCases = (baseUrl) => runCases(cogread, baseUrl);
 globalThis.renderCases = (baseUrl) => renderCases(cogread, render, baseUrl);
+globalThis.mosaicCases = (baseUrl) => mosaicCases(mosaic, baseUrl);
 globalThis.runCasesInWorkers = async (baseUrl) => {
   let pool;
   try {
@@ -43,12 +45,14 @@ export async function firstTile(url) {
 `;
 const WORKER = `import * as cogread from "cogread";
 import * as render from "cogread/render";
-import { renderCases, runCases } from "./cases.ts";
+import * as mosaic from "cogread/mosaic";
+import { mosaicCases, renderCases, runCases } from "./cases.ts";
 export default {
   async fetch(request) {
     const url = new URL(request.url);
     const base = url.searchParams.get("base");
     if (url.pathname === "/render") return Response.json(await renderCases(cogread, render, base));
+    if (url.pathname === "/mosaic") return Response.json(await mosaicCases(mosaic, base));
     return Response.json(await runCases(cogread, base));
   },
 };
@@ -82,6 +86,7 @@ let dir = "";
 let server: RangeServer | undefined;
 let nodeResults: Results = {};
 let nodeRendered: Awaited<ReturnType<typeof renderCases>> = {};
+let nodeMosaics: Awaited<ReturnType<typeof mosaicCases>> = {};
 const files: Record<string, Uint8Array> = {};
 
 beforeAll(async () => {
@@ -93,6 +98,12 @@ beforeAll(async () => {
   const nodeBuild = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/index.js")).href);
   nodeResults = await runCases(nodeBuild, server.url);
   nodeRendered = await renderCases(nodeBuild, await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/render.js")).href), server.url);
+  // The mosaic pieces, and a gzip MosaicJSON of them with this server's URLs.
+  for (const name of MOSAIC_FIXTURES) files[`/mosaic/${name}`] = readFileSync(path.join(ROOT, "test/fixtures/mosaic", name));
+  const nodeMosaic = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/mosaic.js")).href);
+  const doc = await nodeMosaic.createMosaic(MOSAIC_FIXTURES.map((n) => `${server!.url}/mosaic/${n}`), { reader: { headerCache: false } });
+  files[MOSAIC_DOCUMENT] = gzipSync(JSON.stringify(doc));
+  nodeMosaics = await mosaicCases(nodeMosaic, server.url);
 }, 60_000);
 
 afterAll(async () => {
@@ -109,7 +120,7 @@ function servePage(outdir: string, prefix: string): string {
 }
 
 /** Opens `url` in headless Chromium and runs the cases there (fixtures from the same server). */
-async function inChromium(url: string): Promise<{ results: Results; inWorkers: Results | string; rendered: unknown; errors: string[] }> {
+async function inChromium(url: string): Promise<{ results: Results; inWorkers: Results | string; rendered: unknown; mosaics: unknown; errors: string[] }> {
   const { context, close } = await launchChromium();
   const errors: string[] = [];
   try {
@@ -119,11 +130,12 @@ async function inChromium(url: string): Promise<{ results: Results; inWorkers: R
     page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
     await page.goto(url);
     await page.waitForFunction(() => typeof (globalThis as { runCases?: unknown }).runCases === "function");
-    type Page = { runCases(b: string): Promise<Results>; runCasesInWorkers(b: string): Promise<Results | string>; renderCases(b: string): Promise<unknown> };
+    type Page = { runCases(b: string): Promise<Results>; runCasesInWorkers(b: string): Promise<Results | string>; renderCases(b: string): Promise<unknown>; mosaicCases(b: string): Promise<unknown> };
     const results = await page.evaluate((base) => (globalThis as unknown as Page).runCases(base), server!.url);
     const inWorkers = await page.evaluate((base) => (globalThis as unknown as Page).runCasesInWorkers(base), server!.url);
     const rendered = await page.evaluate((base) => (globalThis as unknown as Page).renderCases(base), server!.url);
-    return { results, inWorkers, rendered, errors };
+    const mosaics = await page.evaluate((base) => (globalThis as unknown as Page).mosaicCases(base), server!.url);
+    return { results, inWorkers, rendered, mosaics, errors };
   } finally {
     await close();
   }
@@ -218,7 +230,7 @@ describe("runtimes: the packed package", () => {
       const result = await build({
         absWorkingDir: dir, stdin: { contents: `export { ${probe} } from "cogread/${sub}";`, resolveDir: dir }, bundle: true, splitting: true,
         outdir: path.join(dir, `${sub}-out`), loader: { ".wasm": "copy" },
-        platform: conditions.length === 1 ? "browser" : "neutral", conditions, format: "esm", write: false, metafile: true, logLevel: "silent",
+        platform: conditions.length === 1 ? "browser" : "neutral", mainFields: ["browser", "module", "main"], conditions, format: "esm", write: false, metafile: true, logLevel: "silent",
       });
       const flavour = conditions[0] === "workerd" ? "workerd" : "web";
       expect(Object.keys(result.metafile.inputs).some((i) => i.endsWith(`dist/${flavour}/${sub}.js`)), conditions.join()).toBe(true);
@@ -245,6 +257,17 @@ describe("runtimes: the packed package", () => {
         flavour === "workerd" ? ["webp-encoder.js", "webp-encoder.wasm"] : ["webp-encoder.js"],
       );
     }
+  });
+
+  it("the cogread/mosaic subpath: packed, loads in Node ESM and CommonJS, bundles for browsers and workerd without Node built-ins", async () => {
+    const names = ["MosaicReader", "PIXEL_SELECTION_METHODS", "checkMosaic", "createMosaic", "quadkeyToTile", "tileToQuadkey"];
+    const inputs = await checkSubpath("mosaic", names, "MosaicReader, createMosaic");
+    for (const [flavour, bundled] of Object.entries(inputs)) expect(bundled.some((i) => /zlib|node:|undici/.test(i)), flavour).toBe(false);
+    const esm = await import(pathToFileURL(path.join(dir, "node_modules/cogread/dist/mosaic.js")).href);
+    expect(esm.tileToQuadkey(8201, 5400, 14)).toBe("12020200023001");
+    // What Chromium and workerd must equal: a document and tiles read over HTTP by the packed Node build.
+    expect(nodeMosaics.create).toMatch(/^6 quadkeys [0-9a-f]+$/);
+    expect(nodeMosaics.tile).toMatch(/^256x256x2 uint8 .* used 4 requests 12$/); // 4 headers, 4 + 4 data (no caches)
   });
 
   it("Node (packed ESM build) decodes every codec fixture, reads a multipart/byteranges answer and an S3 object", () => {
@@ -283,9 +306,10 @@ describe("runtimes: the packed package", () => {
     it.skipIf(chromiumMissing() !== undefined)("in headless Chromium: every codec, the same digests as Node; cogread/render's PNG, JPEG and WebP bytes equal Node's", async () => {
       expect(built, "the esbuild test above must pass first").toBe(true);
       files[`/esbuild/index.html`] = readFileSync(path.join(dir, "index.html"));
-      const { results, inWorkers, rendered, errors } = await inChromium(servePage(outdir, "esbuild"));
+      const { results, inWorkers, rendered, mosaics, errors } = await inChromium(servePage(outdir, "esbuild"));
       expect(results).toEqual(nodeResults);
       expect(rendered, "cogread/render: the same PNG, JPEG and WebP bytes as Node").toEqual(nodeRendered);
+      expect(mosaics, "cogread/mosaic: the same document, tiles and requests as Node").toEqual(nodeMosaics);
       // esbuild does not bundle `new Worker(new URL(…))`: the pool says so instead of hanging.
       expect(inWorkers).toMatch(/^COG_UNSUPPORTED: decode worker did not start/);
       expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
@@ -321,7 +345,7 @@ describe("runtimes: the packed package", () => {
         "jpeg-js (only when chosen)": /jpeg-js\//,
         "proj4 (a north-up file in a CRS other than 4326/3857)": proj4,
         "read()/tile() (resampling, warping)": /dist\/web\/raster\/(read-bounds|map-tile)\.js$/,
-        "pixel windows (readWindow, read(), tile())": /dist\/web\/raster\/mosaic\.js$/,
+        "pixel windows (readWindow, read(), tile())": /dist\/web\/raster\/assemble-window\.js$/,
         "cog.plan": /dist\/web\/plan-reads\.js$/,
         "opening from a header snapshot": /dist\/web\/io\/snapshot-decode\.js$/,
         "CRS: GeoKeys and EPSG tables (a file with GeoKeys)": crs,
@@ -416,9 +440,10 @@ describe("runtimes: the packed package", () => {
       const { build: viteBuild } = await import("vite");
       const outDir = path.join(dir, "vite-out");
       await viteBuild({ root: dir, base: "./", configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
-      const { results, inWorkers, rendered, errors } = await inChromium(servePage(outDir, "vite"));
+      const { results, inWorkers, rendered, mosaics, errors } = await inChromium(servePage(outDir, "vite"));
       expect(results).toEqual(nodeResults);
       expect(rendered, "cogread/render: the same PNG, JPEG and WebP bytes as Node").toEqual(nodeRendered);
+      expect(mosaics, "cogread/mosaic: the same document, tiles and requests as Node").toEqual(nodeMosaics);
       // Vite bundles the decode worker: createDecodePool decodes on Web Workers, same pixels.
       expect(inWorkers).toEqual(nodeResults);
       expect(errors).toEqual([]);
@@ -429,9 +454,10 @@ describe("runtimes: the packed package", () => {
     it("the workerd build: every codec, the same digests as Node, WASM as .wasm module imports; cogread/render's PNG, JPEG and WebP bytes equal Node's", async () => {
       // What wrangler does: conditions workerd/worker/browser, .wasm imports as CompiledWasm modules.
       // Five .wasm: the four decoders' and, as this Worker imports cogread/render, the WebP encoder's.
-      const [results, rendered] = await inWorkerd("worker.js", ["workerd", "worker", "browser"], [`/?${base()}`, `/render?${base()}`], json, 5);
+      const [results, rendered, mosaics] = await inWorkerd("worker.js", ["workerd", "worker", "browser"], [`/?${base()}`, `/render?${base()}`, `/mosaic?${base()}`], json, 5);
       expect(results).toEqual(nodeResults);
       expect(rendered, "cogread/render: the same PNG, JPEG and WebP bytes as Node").toEqual(nodeRendered);
+      expect(mosaics, "cogread/mosaic: the same document, tiles and requests as Node").toEqual(nodeMosaics);
     }, 90_000);
 
     it("the browser build in workerd: COG_UNSUPPORTED with the remedy, then setCodecWasm(codec, module) gives Node's digests", async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COGReader, type Raster } from "../src/index.js";
+import { createMosaic } from "../src/mosaic.js";
 import type { MosaicSource } from "../src/serve/mosaic-adapter.js";
 import { startServer, type TileServer } from "../src/serve/server.js";
 import { expectedRgba, rgbaOf, SAMPLE, tileAt } from "./helpers/serve.js";
@@ -87,26 +88,21 @@ describe("cogread serve: a MosaicJSON dataset (stand-in MosaicReader)", () => {
     expect(tj.tiles).toEqual([`${server.url}/tiles/m/{z}/{x}/{y}.png?pixel_selection=highest`]);
   });
 
-  it("without cogread/mosaic, the default adapter answers 500 COG_UNSUPPORTED", async () => {
+  it("a .json that is no MosaicJSON answers 500 with MosaicReader's COG_FORMAT", async () => {
     const s = await startServer({ root: path.join(dir, "m.json"), port: 0, log: false });
     try {
       const res = await fetch(`${s.url}/tiles/m/0/0/0.png`);
       const body = await res.json();
-      // Once cogread/mosaic exists, "{}" is no MosaicJSON: still a typed 500 (its code may differ).
       expect(res.status).toBe(500);
-      expect(body.code).toMatch(/^COG_/);
+      expect(body.code).toBe("COG_FORMAT");
     } finally {
       await s.close();
     }
   });
 });
 
-// TODO(merge): enable when src/mosaic.ts (MosaicReader, createMosaic) is on this branch, and point
-// MOSAIC_MODULE in src/serve/mosaic-adapter.ts at it (see that file).
-describe.skip("cogread serve: a MosaicJSON dataset (cogread/mosaic's MosaicReader)", () => {
+describe("cogread serve: a MosaicJSON dataset (cogread/mosaic's MosaicReader)", () => {
   it("a mosaic of the sample serves the sample's tiles (first)", async () => {
-    const source = "../src/mosaic.js";
-    const { createMosaic } = (await import(/* @vite-ignore */ source)) as { createMosaic: (inputs: string[]) => Promise<unknown> };
     const dir = mkdtempSync(path.join(tmpdir(), "cogread-mosaic-real-"));
     writeFileSync(path.join(dir, "sample.json"), JSON.stringify(await createMosaic([SAMPLE])));
     const server = await startServer({ root: dir, port: 0, log: false });

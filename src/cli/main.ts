@@ -7,6 +7,7 @@ import { formatInfo } from "./format.js";
 import { infoReport } from "./info.js";
 import { readCommand, tileCommand, type RenderResult } from "./render-commands.js";
 import { serveCommand } from "./serve.js";
+import { runMosaic } from "./mosaic.js";
 
 const USAGE = `usage: cogread info <path|url> [--json] [--verbose]
        cogread plan <path|url> getTile|tile X Y Z
@@ -17,6 +18,8 @@ const USAGE = `usage: cogread info <path|url> [--json] [--verbose]
                     [--bounds-crs EPSG:4326] [render options]
        cogread serve <folder|file.tif|mosaic.json> [--port 8080] [--host 127.0.0.1]
                     [--snapshots snapshots.json]
+       cogread mosaic create <path|url>... -o mosaic.json[.gz] [--minzoom N] [--maxzoom N]
+                    [--quadkey-zoom N] [--name S] [--description S] [--attribution S]
 
 commands:
   info      print the file's profile, georeferencing, IFDs, COG layout check
@@ -28,6 +31,8 @@ commands:
   read      draw the bounds (the file's CRS, or --bounds-crs) at WxH pixels
   serve     serve a folder of COGs and MosaicJSONs as XYZ tiles, TileJSON and a map
             page, until SIGINT or SIGTERM (README, "Tile server")
+  mosaic    create: write the MosaicJSON of COGs, reading only their headers
+            (a progress bar on stderr; --concurrency N, --quiet)
 
 render options (titiler's names in brackets):
   -o, --output FILE       the image; - writes it to stdout
@@ -77,6 +82,8 @@ export interface CliIo {
   err: (s: string) => void;
   /** Bytes for stdout (default: `process.stdout`). */
   outBytes?: (b: Uint8Array) => void;
+  /** Whether stderr is a terminal (`mosaic create` draws its progress bar there). */
+  errIsTTY?: boolean;
 }
 
 /**
@@ -93,8 +100,10 @@ export async function runCli(
   io: CliIo = {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
+    errIsTTY: process.stderr.isTTY,
   },
 ): Promise<number> {
+  if (argv[0] === "mosaic" && !argv.includes("--help")) return runMosaic(argv.slice(1), io, USAGE);
   let args: ParsedArgs;
   try {
     args = parseArgs(argv, SPEC);

@@ -5,7 +5,7 @@ import { chooseOverview, type OverviewStrategy } from "../locate/overview.js";
 import type { tileBounds } from "../locate/web-mercator.js";
 import type { GeoTransform } from "../tiff/georef.js";
 import type { ImageInfo } from "../tiff/image.js";
-import type { MosaicTarget, PixelWindow } from "./mosaic.js";
+import type { WindowTarget, PixelWindow } from "./assemble-window.js";
 import type { PointTransform } from "./projection.js";
 import type { Raster } from "./raster.js";
 import { allocate, allocateFilled, componentsOf, type TypedArray } from "../decode/samples.js";
@@ -63,7 +63,7 @@ export interface MapTileContext {
   nodata?: number;
   url: string;
   /** Fetches a window's tiles; the function it resolves to assembles them (into scratch, if given). */
-  fetchWindow(win: PixelWindow, z: number, opts: { signal?: AbortSignal }): Promise<(into?: MosaicTarget) => Raster>;
+  fetchWindow(win: PixelWindow, z: number, opts: { signal?: AbortSignal }): Promise<(into?: WindowTarget) => Raster>;
   /** Size limits: the output tile is checked before any fetch. */
   limits: Pick<CogLimits, "maxTileBytes" | "maxWindowBytes">;
 }
@@ -197,7 +197,7 @@ function chunkPoints(exact: ExactTransform, c: WarpChunk, size: number, at: numb
 const SCRATCH_MAX_BYTES = 8 * 1024 * 1024;
 let windowScratch: ArrayBuffer | undefined;
 let maskScratch: Uint8Array | undefined;
-function scratchTarget(dtype: DType, values: number, pixels: number): MosaicTarget | undefined {
+function scratchTarget(dtype: DType, values: number, pixels: number): WindowTarget | undefined {
   const Ctor = allocate(dtype, 0).constructor as new (buffer: ArrayBuffer, offset: number, length: number) => TypedArray;
   const bytes = values * (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   if (bytes > SCRATCH_MAX_BYTES || componentsOf(dtype) !== 1) return undefined;

@@ -1,6 +1,6 @@
 import { CogError } from "../errors.js";
 import type { GeoTransform } from "../tiff/georef.js";
-import type { PixelWindow } from "./mosaic.js";
+import type { PixelWindow } from "./assemble-window.js";
 import type { Raster } from "./raster.js";
 
 /**

@@ -5,7 +5,7 @@ import { chooseOverview, type OverviewStrategy } from "../locate/overview.js";
 import { boundsToWindow } from "../locate/window.js";
 import type { GeoTransform } from "../tiff/georef.js";
 import type { ImageInfo } from "../tiff/image.js";
-import type { PixelWindow } from "./mosaic.js";
+import type { PixelWindow } from "./assemble-window.js";
 import type { Raster } from "./raster.js";
 import { RESAMPLINGS, copiesWindow, resample, resampleWindow, type Resampling } from "./resample.js";
 import { selectBands } from "./select-bands.js";

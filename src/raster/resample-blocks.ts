@@ -4,7 +4,7 @@ import { CogError } from "../errors.js";
 import { average, mode } from "./kernels-area.js";
 import { Convolution, type ChunkView } from "./kernels-convolve.js";
 import { FILTERS, type Axis, type KernelArgs, type KernelOut } from "./kernels.js";
-import type { PixelWindow } from "./mosaic.js";
+import type { PixelWindow } from "./assemble-window.js";
 import type { Raster } from "./raster.js";
 import type { Resampling } from "./resample.js";
 import type { Request } from "./vrt-axis.js";

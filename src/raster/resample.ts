@@ -2,7 +2,7 @@ import { CogError } from "../errors.js";
 import { allocateFilled, componentsOf } from "../decode/samples.js";
 import { FILTERS } from "./kernels.js";
 import { axis, need, resampled } from "./resample-blocks.js";
-import type { PixelWindow } from "./mosaic.js";
+import type { PixelWindow } from "./assemble-window.js";
 import type { Raster } from "./raster.js";
 import { vrtAxis, type Request } from "./vrt-axis.js";
 

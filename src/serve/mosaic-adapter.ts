@@ -1,17 +1,9 @@
-import { CogError } from "../errors.js";
 import type { RequestStats } from "../io/stats.js";
 import type { WarpMethod } from "../raster/warp-kernels.js";
 import type { Raster } from "../raster/raster.js";
+import type { PixelSelection } from "../mosaic/types.js";
 
-/**
- * How a mosaic tile picks each pixel among its assets, as rio-tiler names the methods.
- *
- * @example
- * ```ts
- * const method: PixelSelection = "highest";
- * ```
- */
-export type PixelSelection = "first" | "highest" | "lowest" | "mean" | "median" | "stdev" | "count" | "lastBandHigh" | "lastBandLow";
+export type { PixelSelection } from "../mosaic/types.js";
 
 /**
  * What the server needs of a MosaicJSON reader (`MosaicReader` of `cogread/mosaic`): its
@@ -51,30 +43,12 @@ export interface MosaicSource {
 export type OpenMosaic = (pathOrUrl: string) => Promise<MosaicSource>;
 
 /**
- * The module that provides `MosaicReader`: the one place the server and the CLI name it. As a
- * package name, the built CLI finds it through the package's own `exports` once `./mosaic` is
- * there. With src/mosaic.ts in the tree, `import("../mosaic.js")` (a literal, so that Vite and
- * esbuild resolve it; tsup.config.ts already maps it to the built `../mosaic.js`) is the better
- * link: `openMosaicReader` below is all that changes.
- */
-const MOSAIC_MODULE: string = "cogread/mosaic";
-
-/**
  * The default {@link OpenMosaic}: `MosaicReader.open` of `cogread/mosaic`, loaded on the first
- * mosaic opened. Without that module, opening a mosaic is `COG_UNSUPPORTED`.
+ * mosaic opened (the CLI build imports the built `../mosaic.js`, tsup.config.ts).
  *
  * @example
  * ```ts
  * const mosaic = await openMosaicReader("mosaic.json");
  * ```
  */
-export const openMosaicReader: OpenMosaic = async (pathOrUrl) => {
-  let mod: { MosaicReader?: { open(p: string): Promise<MosaicSource> } };
-  try {
-    mod = (await import(/* @vite-ignore */ MOSAIC_MODULE)) as typeof mod;
-  } catch (e) {
-    throw new CogError("COG_UNSUPPORTED", `mosaics need ${MOSAIC_MODULE}, which did not load: ${(e as Error).message}`, { url: pathOrUrl }, { cause: e });
-  }
-  if (mod.MosaicReader === undefined) throw new CogError("COG_UNSUPPORTED", `${MOSAIC_MODULE} exports no MosaicReader`, { url: pathOrUrl });
-  return mod.MosaicReader.open(pathOrUrl);
-};
+export const openMosaicReader: OpenMosaic = async (pathOrUrl) => (await import("../mosaic.js")).MosaicReader.open(pathOrUrl);

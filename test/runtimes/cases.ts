@@ -3,6 +3,7 @@
 // the Worker, so it imports nothing: the cogread module is passed in.
 import type * as Cogread from "../../src/index.js";
 import type * as CogreadRender from "../../src/render.js";
+import type * as CogreadMosaic from "../../src/mosaic.js";
 
 /** One fixture per codec case of issue 10 (names describe the files; see test/fixtures/README.md). */
 export const CODEC_FIXTURES = [
@@ -153,5 +154,34 @@ export async function renderCases(cogread: typeof Cogread, render: typeof Cogrea
   out.gray = await attempt(async () => bytes(await render.render(rgb, { bands: [2] })));
   out.jpeg = await attempt(async () => bytes(await render.render(rgb, { format: "jpeg" })));
   out.webp = await attempt(async () => bytes(await render.render(rgb, { format: "webp" })));
+  return out;
+}
+
+/** The mosaic fixtures (test/fixtures/mosaic/), served under `/mosaic/`, and a gzip document of them there. */
+export const MOSAIC_FIXTURES = ["cut_0.tif", "cut_1.tif", "cut_2.tif", "cut_3.tif"];
+export const MOSAIC_DOCUMENT = "/mosaic/m.json.gz";
+
+/**
+ * cogread/mosaic in this runtime: createMosaic over HTTP (the document's digest), and a gzip
+ * document (DecompressionStream outside Node) read with MosaicReader: a tile over the four pieces
+ * with `first` and with `mean`, the assets used and the requests summed.
+ */
+export async function mosaicCases(mosaic: typeof CogreadMosaic, baseUrl: string): Promise<CaseDigests> {
+  const out: CaseDigests = {};
+  const urls = MOSAIC_FIXTURES.map((n) => `${baseUrl}/mosaic/${n}`);
+  out.create = await attempt(async () => {
+    const doc = await mosaic.createMosaic(urls, { reader: { headerCache: false } });
+    return `${Object.keys(doc.tiles).length} quadkeys ${fnv(new TextEncoder().encode(JSON.stringify(doc).split(baseUrl).join(""))).toString(16)}`;
+  });
+  out.tile = await attempt(async () => {
+    const reader = await mosaic.MosaicReader.open(`${baseUrl}${MOSAIC_DOCUMENT}`, { reader: { headerCache: false, blockCache: false, tileCache: false } });
+    try {
+      const first = await reader.tile(8201, 5400, 14);
+      const mean = await reader.tile(8201, 5400, 14, { pixelSelection: "mean" });
+      return `${digest(first)} ${digest(mean)} used ${first.assets.used.length} requests ${reader.requests.count}`;
+    } finally {
+      await reader.close();
+    }
+  });
   return out;
 }

@@ -52,10 +52,10 @@ export function tilesForWindow(image: ImageInfo, win: PixelWindow): Array<[numbe
  * @example
  * ```ts
  * const tiles = new Map([["0,0", await cog.getTile(0, 0, 0)]]);
- * const raster = mosaic(cog.ifds[0], win, tiles, { fill: 0 });
+ * const raster = assembleWindow(cog.ifds[0], win, tiles, { fill: 0 });
  * ```
  */
-export function mosaic(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<string, Raster>, opts: { fill: number; nodata?: number }, into?: MosaicTarget): Raster {
+export function assembleWindow(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<string, Raster>, opts: { fill: number; nodata?: number }, into?: WindowTarget): Raster {
   const comps = componentsOf(image.dtype);
   const pixels = win.width * win.height;
   const reuse = into !== undefined && into.data.length >= pixels * image.bands * comps && into.mask.length >= pixels;
@@ -105,22 +105,22 @@ export function mosaic(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<st
 }
 
 /**
- * Buffers a {@link mosaic} may fill instead of allocating (when they are large enough): the
+ * Buffers `assembleWindow` may fill instead of allocating (when they are large enough): the
  * caller's scratch space, for a raster it consumes at once.
  *
  * @example
  * ```ts
- * const into: MosaicTarget = { data: new Uint8Array(1 << 20), mask: new Uint8Array(1 << 18) };
+ * const into: WindowTarget = { data: new Uint8Array(1 << 20), mask: new Uint8Array(1 << 18) };
  * ```
  */
-export interface MosaicTarget {
+export interface WindowTarget {
   data: TypedArray;
   mask: Uint8Array;
 }
 
 /**
  * Fetches (in parallel, through `getTile`) the tiles an integer pixel window of a level touches,
- * and resolves to a function that mosaics them ({@link mosaic}), into `into` when given: the
+ * and resolves to a function that assembles them ({@link assembleWindow}), into `into` when given: the
  * caller assembles the window when it is ready to use it, without an `await` in between.
  *
  * @example
@@ -134,7 +134,7 @@ export async function fetchPixelWindow(
   win: PixelWindow,
   opts: { fill: number; nodata?: number; url?: string },
   getTile: (tx: number, ty: number) => Promise<Raster>,
-): Promise<(into?: MosaicTarget) => Raster> {
+): Promise<(into?: WindowTarget) => Raster> {
   if (![win.x, win.y, win.width, win.height].every(Number.isInteger) || win.width <= 0 || win.height <= 0) {
     throw new CogError("COG_USAGE", `pixel window must be integers with a positive size, got ${JSON.stringify(win)}`, { url: opts.url });
   }
@@ -144,12 +144,12 @@ export async function fetchPixelWindow(
       tiles.set(`${tx},${ty}`, await getTile(tx, ty));
     }),
   );
-  return (into) => mosaic(image, win, tiles, opts, into);
+  return (into) => assembleWindow(image, win, tiles, opts, into);
 }
 
 /**
  * Reads an integer pixel window of a level: fetches the tiles it touches in parallel through
- * `getTile` and mosaics them ({@link mosaic}).
+ * `getTile` and assembles them ({@link assembleWindow}).
  *
  * @example
  * ```ts
