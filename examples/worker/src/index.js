@@ -1,11 +1,12 @@
-// A Cloudflare Worker that serves web-map tiles of a COG: GET /tiles/{z}/{x}/{y}.png?url=<COG URL>
+// A Cloudflare Worker that serves web-map tiles of a COG:
+//   GET /tiles/{z}/{x}/{y}.png|.webp|.jpg?url=<COG URL>[&rescale=min,max][&colormap_name=viridis]
 // (or the COG_URL variable). cogread reads only the byte ranges the tile needs; headers stay
-// cached across requests while the Worker lives. 8-bit files only (1, 3 or 4 bands).
+// cached across requests while the Worker lives. cogread/render draws the tile as titiler does.
 import { COGReader, isCogError } from "cogread";
-import { encodePng } from "./png.js";
-import { toRgba } from "./rgba.js";
+import { render } from "cogread/render";
 
-const TILE = /^\/tiles\/(\d+)\/(\d+)\/(\d+)\.png$/;
+const TILE = /^\/tiles\/(\d+)\/(\d+)\/(\d+)\.(png|webp|jpg)$/;
+const TYPES = { png: "image/png", webp: "image/webp", jpg: "image/jpeg" };
 
 export default {
   async fetch(request, env = {}) {
@@ -13,14 +14,20 @@ export default {
     const match = TILE.exec(url.pathname);
     const cogUrl = url.searchParams.get("url") ?? env.COG_URL;
     if (match === null || !cogUrl) return new Response("GET /tiles/{z}/{x}/{y}.png?url=<COG URL>\n", { status: 404 });
-    const [z, x, y] = match.slice(1).map(Number);
+    const [z, x, y] = match.slice(1, 4).map(Number);
+    const ext = match[4];
+    const rescale = url.searchParams.get("rescale");
+    const colormap = url.searchParams.get("colormap_name");
     let cog;
     try {
       cog = await COGReader.open(cogUrl, { signal: request.signal });
-      if (cog.profile.dtype !== "uint8") return new Response(`this example renders 8-bit files, not ${cog.profile.dtype}\n`, { status: 415 });
       const tile = await cog.tile(x, y, z, { signal: request.signal });
-      const png = await encodePng(toRgba(tile), tile.width, tile.height);
-      return new Response(png, { headers: { "content-type": "image/png", "cache-control": "public, max-age=3600" } });
+      const image = await render(tile, {
+        format: ext === "jpg" ? "jpeg" : ext,
+        ...(rescale ? { rescale: [rescale.split(",").map(Number)] } : {}),
+        ...(colormap ? { colormap } : {}),
+      });
+      return new Response(image, { headers: { "content-type": TYPES[ext], "cache-control": "public, max-age=3600" } });
     } catch (e) {
       if (isCogError(e, "COG_TILE_OUTSIDE")) return new Response(null, { status: 204 });
       if (isCogError(e)) return new Response(`${e.code}: ${e.message}\n`, { status: e.code === "COG_HTTP" || e.code === "COG_SOURCE" ? 502 : 400 });
