@@ -1,8 +1,11 @@
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COGReader, isCogError } from "../src/index.js";
 import { MosaicReader, createMosaic, tileToQuadkey, type MosaicJSON } from "../src/mosaic.js";
+import { resolveAsset } from "../src/mosaic/asset-url.js";
 import { catchCogError } from "./helpers/local-server.js";
 import { mosaicFixture, recordingOpener } from "./helpers/mosaic-fixtures.js";
 import { startRangeServer, type RangeServer } from "./helpers/range-server.js";
@@ -141,6 +144,8 @@ describe("loading the document", () => {
     const text = JSON.stringify(doc);
     files["/m.json"] = new TextEncoder().encode(text);
     files["/m.json.gz"] = gzipSync(text);
+    const relative = { ...doc, tiles: Object.fromEntries(Object.entries(doc.tiles).map(([k, v]) => [k, v.map((u) => u.split("/").pop()!)])) };
+    files["/rel.json"] = new TextEncoder().encode(JSON.stringify(relative));
     files["/bad.json"] = new TextEncoder().encode(JSON.stringify({ mosaicjson: "0.0.3", tiles: [1] }));
     files["/garbage.json.gz"] = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]);
   });
@@ -163,6 +168,46 @@ describe("loading the document", () => {
     expect(mosaic.requests.count).toBe(tifRequests.length);
     expect(new Set(tifRequests.map((r) => r.path)).size).toBe(4);
     await Promise.all([mosaic.close(), local.close()]);
+  });
+
+  it("relative asset paths are read from the document's folder: a path opened from elsewhere, and HTTP", async () => {
+    const names = CUTS.map((_, i) => `cut_${i}.tif`);
+    const relative: MosaicJSON = { ...doc, tiles: Object.fromEntries(Object.entries(doc.tiles).map(([k, v]) => [k, v.map((u) => u.split("/").pop()!)])) };
+    const want = await (await MosaicReader.open(await createMosaic(CUTS))).tile(8201, 5400, 14);
+    const folder = mkdtempSync(path.join(tmpdir(), "cogread-mosaic-rel-"));
+    try {
+      for (const [i, c] of CUTS.entries()) copyFileSync(c, path.join(folder, names[i]));
+      writeFileSync(path.join(folder, "m.json"), JSON.stringify(relative));
+      const fromPath = await MosaicReader.open(path.join(folder, "m.json")); // the working directory is not `folder`
+      const tile = await fromPath.tile(8201, 5400, 14);
+      expect(tile.assets.used).toEqual(names); // reported as the document lists them
+      expect(Buffer.from(tile.data as Uint8Array).equals(Buffer.from(want.data as Uint8Array))).toBe(true);
+      await fromPath.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    // Relative to the working directory, these names would not open: every asset would fail.
+    const overHttp = await MosaicReader.open(`${server.url}/rel.json`);
+    const tile = await overHttp.tile(8201, 5400, 14);
+    expect([tile.assets.used, tile.assets.failed]).toEqual([names, []]);
+    expect(Buffer.from(tile.data as Uint8Array).equals(Buffer.from(want.data as Uint8Array))).toBe(true);
+    await overHttp.close();
+  });
+
+  it.each([
+    ["a.tif", "/data/m.json", "/data/a.tif"],
+    ["./sub/a.tif", "/data/m.json", "/data/sub/a.tif"],
+    ["a.tif", "m.json", "a.tif"],
+    ["a.tif", "C:\\data\\m.json", "C:\\data\\a.tif"],
+    ["a b.tif", "https://example.com/m/mosaic.json.gz", "https://example.com/m/a%20b.tif"],
+    ["../a.tif", "https://example.com/m/mosaic.json", "https://example.com/a.tif"],
+    ["a.tif", "s3://bucket/m/mosaic.json", "s3://bucket/m/a.tif"],
+    ["/abs/a.tif", "/data/m.json", "/abs/a.tif"],
+    ["https://x.org/a.tif", "/data/m.json", "https://x.org/a.tif"],
+    ["s3://b/a.tif", "https://example.com/m.json", "s3://b/a.tif"],
+    ["a.tif", undefined, "a.tif"],
+  ])("resolveAsset(%j, %j) = %j", (asset, doc, want) => {
+    expect(resolveAsset(asset, doc)).toBe(want);
   });
 
   it("plain JSON over HTTP, bytes (gzip or not), a path, and an object give the same document", async () => {

@@ -3,6 +3,7 @@ import type { OpenOptions } from "../options.js";
 import { COGReader } from "../reader.js";
 import type { RequestStats } from "../io/stats.js";
 import type { Raster } from "../raster/raster.js";
+import { resolveAsset } from "./asset-url.js";
 import { loadMosaicDocument } from "./document.js";
 import { PixelSelector, checkPixelSelection } from "./pixel-selection.js";
 import { lonLatToTile, quadkeysForTile } from "./quadkey.js";
@@ -252,13 +253,16 @@ export class MosaicReader {
     }
   }
 
-  /** The asset's reader, opened once; a failed open is forgotten so that a later read retries. */
+  /**
+   * The asset's reader, opened once (a relative path against the document's folder); a failed
+   * open is forgotten so that a later read retries.
+   */
   private reader(url: string): Promise<COGReader> {
     let p = this.readers.get(url);
     if (p === undefined) {
       const open = this.options.openAsset ?? ((u: string, o: OpenOptions) => COGReader.open(u, o));
       const snapshot = this.options.snapshots?.[url];
-      p = open(url, { ...this.options.reader, ...(snapshot ? { snapshot } : {}) }).then((r) => {
+      p = open(resolveAsset(url, this.url), { ...this.options.reader, ...(snapshot ? { snapshot } : {}) }).then((r) => {
         this.opened.push(r);
         return r;
       });
