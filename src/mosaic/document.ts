@@ -1,7 +1,7 @@
 import { CogError } from "../errors.js";
 import { openSource, type SourceOptions } from "../source/open.js";
 import type { Source } from "../source/types.js";
-import { gunzip, isGzip } from "./gunzip.js";
+import { concatBytes, gunzip, isGzip } from "./gunzip.js";
 import type { MosaicJSON } from "./types.js";
 
 /** Default largest MosaicJSON document read (and inflated, for `.json.gz`): 256 MiB. */
@@ -66,14 +66,7 @@ async function readWhole(source: Source, max: number, signal?: AbortSignal): Pro
     if (got.length < want || (source.size !== undefined && n >= source.size)) break;
     chunk = Math.min(chunk * 2, max + 1 - n);
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts, n);
 }
 
 /**

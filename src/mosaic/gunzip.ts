@@ -57,7 +57,21 @@ export async function gunzip(bytes: Uint8Array, maxBytes: number, url?: string):
     if (e instanceof CogError) throw e;
     throw new CogError("COG_FORMAT", `corrupt gzip stream: ${(e as Error)?.message ?? e}`, { url }, { cause: e });
   }
-  const out = new Uint8Array(n);
+  return concatBytes(parts, n);
+}
+
+/**
+ * The bytes of `parts`, one after another (`total` is their summed length); a single part is
+ * returned as it is.
+ *
+ * @example
+ * ```ts
+ * concatBytes([Uint8Array.of(1, 2), Uint8Array.of(3)], 3); // Uint8Array [1, 2, 3]
+ * ```
+ */
+export function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
