@@ -2,7 +2,7 @@
 // GWKResampleNoMasksT / GWKResample, GWKResampleOptimizedLanczos of GDAL 3.6): each destination
 // pixel samples the source around its centre, with weights scaled when downsampling.
 import type { Raster } from "./raster.js";
-import { bilinearAllValid } from "./warp-bilinear.js";
+import { bilinearAllValid, cubicAllValid } from "./warp-four-sample.js";
 import { regionOffsets, sourceIndex, storer, Validity, type WarpJob, type WarpMethod } from "./warp-job.js";
 
 type Weight = (x: number) => number;
@@ -67,7 +67,7 @@ export function convolve(job: WarpJob, filter: { radius: number; weight: Weight 
     }
     if (any) dst.mask![o] = 255;
   };
-  if (four && job.method === "bilinear" && valid.all) return bilinearAllValid(job, store, pixel);
+  if (four && valid.all) return (job.method === "bilinear" ? bilinearAllValid : cubicAllValid)(job, store, pixel);
   for (const o of regionOffsets(job)) {
     const x = job.xs[o] - dx;
     const y = job.ys[o] - dy;
