@@ -9,7 +9,8 @@ import type { S3FetchSettings } from "./s3-fetch.js";
 // split them into chunks of their own that the core bundle loads (README, "Bundle sizes").
 
 /**
- * Options of {@link S3Source}. Each falls back to the environment variable the AWS CLI uses.
+ * Options of `S3Source` (`cogread/s3`) and of `s3://` URLs (`COGReader.open(url, { s3 })`). Each
+ * falls back to the environment variable the AWS CLI uses.
  *
  * @example
  * ```ts
