@@ -92,6 +92,25 @@ describe("cogread serve --snapshots", () => {
     console.log(`serve ${p}: requests per tile (3 tiles) without snapshots ${counts(without)}; first run with --snapshots ${counts(first)}; from the snapshots file ${counts(warm)}`);
   });
 
+  it("a mosaic's assets open from the snapshots file too: its tiles then cost what the COG's do, data only", async () => {
+    const { createMosaic } = await import("../src/mosaic.js");
+    const asset = `${rs.url}/sample.tif`;
+    const doc = path.join(dir, "mosaic.json");
+    writeFileSync(doc, JSON.stringify(await createMosaic([asset], { reader: { headerCache: false } })));
+    const file = path.join(dir, "snapshots_mosaic.json");
+    const { tiles } = FILES[0];
+    const first = await serveTiles(doc, tiles, file);
+    expect(first.perTile[0][0]).toEqual([0, 16384]); // the asset's header, read once and snapshotted
+    const saved = JSON.parse(readFileSync(file, "utf8"));
+    expect(Object.keys(saved.datasets)).toEqual([asset]);
+    const warm = await serveTiles(doc, tiles, file);
+    const cogFile = path.join(dir, "snapshots_cog_for_mosaic.json");
+    await serveTiles(asset, tiles, cogFile);
+    const cogWarm = await serveTiles(asset, tiles, cogFile);
+    expect(warm.perTile).toEqual(cogWarm.perTile);
+    for (const t of warm.perTile) expect(t.some(([offset]) => offset === 0)).toBe(false);
+  });
+
   it("SnapshotStore: writes coalesce, and the file holds every snapshot set", async () => {
     const file = path.join(dir, "store.json");
     const store = await SnapshotStore.load(file);

@@ -1,4 +1,6 @@
 import type { RequestStats } from "../io/stats.js";
+import type { OpenOptions } from "../options.js";
+import type { COGReader } from "../reader.js";
 import type { WarpMethod } from "../raster/warp-kernels.js";
 import type { Raster } from "../raster/raster.js";
 import type { PixelSelection } from "../mosaic/types.js";
@@ -37,10 +39,24 @@ export interface MosaicSource {
  *
  * @example
  * ```ts
- * const open: OpenMosaic = (p) => MosaicReader.open(p);
+ * const open: OpenMosaic = (p, options) => MosaicReader.open(p, options);
  * ```
  */
-export type OpenMosaic = (pathOrUrl: string) => Promise<MosaicSource>;
+export type OpenMosaic = (pathOrUrl: string, options?: MosaicOpenOptions) => Promise<MosaicSource>;
+
+/**
+ * What the server hands a mosaic it opens: the options of each asset's `COGReader.open`, and how
+ * to open an asset (through the snapshots file, as the server opens a COG dataset).
+ *
+ * @example
+ * ```ts
+ * const options: MosaicOpenOptions = { reader: { headerCache: false }, openAsset: (url, o) => COGReader.open(url, o) };
+ * ```
+ */
+export interface MosaicOpenOptions {
+  reader?: OpenOptions;
+  openAsset?: (url: string, options: OpenOptions) => Promise<COGReader>;
+}
 
 /**
  * The default {@link OpenMosaic}: `MosaicReader.open` of `cogread/mosaic`, loaded on the first
@@ -51,4 +67,4 @@ export type OpenMosaic = (pathOrUrl: string) => Promise<MosaicSource>;
  * const mosaic = await openMosaicReader("mosaic.json");
  * ```
  */
-export const openMosaicReader: OpenMosaic = async (pathOrUrl) => (await import("../mosaic.js")).MosaicReader.open(pathOrUrl);
+export const openMosaicReader: OpenMosaic = async (pathOrUrl, options) => (await import("../mosaic.js")).MosaicReader.open(pathOrUrl, options);

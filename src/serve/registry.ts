@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { COGReader, CogError } from "../index.js";
+import { COGReader, CogError, type HeaderSnapshot } from "../index.js";
 import type { OpenOptions } from "../options.js";
 import type { MosaicSource, OpenMosaic } from "./mosaic-adapter.js";
 import type { SnapshotStore } from "./snapshots.js";
@@ -158,23 +158,36 @@ export class DatasetRegistry {
   }
 
   private async openCog(entry: DatasetEntry): Promise<OpenDataset> {
-    const stamp = await stampOf(entry.location);
-    const { snapshots } = this.opts;
-    const snapshot = snapshots?.get(entry.location, stamp);
-    const reader = await COGReader.open(entry.location, { ...this.opts.openOptions, snapshot });
-    if (snapshots !== undefined && snapshot === undefined) {
-      // Every level's block arrays, so that a tile opened from this snapshot costs only its data.
-      await Promise.all([...reader.ifds, ...reader.maskIfds].map((image) => reader.blockByteCounts(image)));
-      snapshots.set(entry.location, stamp, reader.snapshot()).catch((e: Error) => this.opts.warn?.(`cannot write ${snapshots.file}: ${e.message}`));
-    }
+    const { reader, stamp, snapshot } = await this.openWithSnapshot(entry.location, this.opts.openOptions);
     const etag = (snapshot ?? (REMOTE.test(entry.location) ? reader.snapshot() : undefined))?.etag ?? "";
     return { kind: "cog", name: entry.name, location: entry.location, reader, identity: `${entry.location}|${stamp}|${etag}` };
   }
 
+  /** A mosaic whose assets open as COG datasets do: from the snapshots file, or snapshotted into it. */
   private async openMosaic(entry: DatasetEntry): Promise<OpenDataset> {
     const stamp = await stampOf(entry.location);
-    const reader = await this.opts.openMosaic(entry.location);
+    const reader = await this.opts.openMosaic(entry.location, {
+      reader: this.opts.openOptions,
+      openAsset: async (url, options) => (await this.openWithSnapshot(url, options)).reader,
+    });
     return { kind: "mosaic", name: entry.name, location: entry.location, reader, identity: `${entry.location}|${stamp}` };
+  }
+
+  /**
+   * Opens a COG from its snapshot when the store has one taken at the file's stamp; otherwise
+   * opens it, loads every level's block arrays (so that a tile opened from the snapshot costs only
+   * its data) and writes its snapshot back.
+   */
+  private async openWithSnapshot(location: string, options: OpenOptions | undefined): Promise<{ reader: COGReader; stamp: string; snapshot?: HeaderSnapshot }> {
+    const stamp = await stampOf(location);
+    const { snapshots } = this.opts;
+    const snapshot = snapshots?.get(location, stamp);
+    const reader = await COGReader.open(location, { ...options, snapshot });
+    if (snapshots !== undefined && snapshot === undefined) {
+      await Promise.all([...reader.ifds, ...reader.maskIfds].map((image) => reader.blockByteCounts(image)));
+      snapshots.set(location, stamp, reader.snapshot()).catch((e: Error) => this.opts.warn?.(`cannot write ${snapshots.file}: ${e.message}`));
+    }
+    return { reader, stamp, snapshot };
   }
 }
 
