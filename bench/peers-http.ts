@@ -158,11 +158,12 @@ interface Scenario {
 
 
 async function measure(srv: BenchServer, fn: () => Promise<unknown>): Promise<Measure> {
-  srv.reset();
+  await srv.reset();
   const t0 = performance.now();
   await fn();
   const ms = performance.now() - t0;
-  return { ms, requests: srv.stats.requests, bytes: srv.stats.bytes };
+  const { requests, bytes } = await srv.counts();
+  return { ms, requests, bytes };
 }
 
 const SIZE = 4096;

@@ -4,10 +4,11 @@
 // body bytes that the bench resets between scenarios.
 //
 // Standalone: npx tsx bench/server.ts --root /tmp/cogread-bench-cogs [--latency 20] [--port 0]
+// In a child process of the benchmark: startServerProcess (below).
+import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { AddressInfo } from "node:net";
 
 /** Most ranges one request may ask for; more get 416 (keeps every loop over ranges bounded). */
@@ -28,9 +29,9 @@ export interface BenchServer {
   /** `http://127.0.0.1:<port>/` */
   readonly base: string;
   url(file: string): string;
-  readonly stats: ServerStats;
-  reset(): void;
-  latencyMs: number;
+  /** Requests and bytes since the last reset. */
+  counts(): Promise<ServerStats>;
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -131,17 +132,11 @@ export async function startServer(opts: { root: string; latencyMs?: number; port
   return {
     base,
     url: (file) => base + encodeURIComponent(file),
-    stats,
-    reset() {
+    counts: async () => ({ ...stats }),
+    async reset() {
       stats.requests = 0;
       stats.bytes = 0;
       stats.multiRange = 0;
-    },
-    get latencyMs() {
-      return state.latencyMs;
-    },
-    set latencyMs(v: number) {
-      state.latencyMs = v;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -156,13 +151,75 @@ function argValue(argv: string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+type Message = { id: number; op: "counts" | "reset" | "close" };
+
+/**
+ * The same server in a child process (this module run with `--ipc`), so that a benchmark charges
+ * the client being measured, not the server, with the CPU of answering: a reader's real server
+ * (S3, a CDN) is elsewhere. `script` is this module, compiled (`.mjs`) or run through tsx.
+ */
+export async function startServerProcess(opts: { root: string; latencyMs?: number; script: string; execArgv?: string[] }): Promise<BenchServer> {
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), opts.script, "--root", opts.root, "--latency", String(opts.latencyMs ?? 20), "--ipc"], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const pending = new Map<number, (value: unknown) => void>();
+  let next = 0;
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("bench server process did not start within 30 s")), 30_000);
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`bench server process exited with ${code}`)));
+    child.on("message", (m: { ready?: string; id?: number; value?: unknown }) => {
+      if (m.ready !== undefined) {
+        clearTimeout(timer);
+        resolve(m.ready);
+      } else if (m.id !== undefined) pending.get(m.id)?.(m.value);
+    });
+  });
+  const ask = <T>(op: Message["op"]): Promise<T> =>
+    new Promise<T>((resolve) => {
+      const id = next++;
+      pending.set(id, (v) => {
+        pending.delete(id);
+        resolve(v as T);
+      });
+      child.send({ id, op } satisfies Message);
+    });
+  return {
+    base,
+    url: (file) => base + encodeURIComponent(file),
+    counts: () => ask<ServerStats>("counts"),
+    reset: () => ask<void>("reset"),
+    close: async () => {
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      await ask<void>("close").catch(() => undefined);
+      child.disconnect();
+      await Promise.race([exited, new Promise<void>((resolve) => setTimeout(() => { child.kill(); resolve(); }, 5_000))]);
+    },
+  };
+}
+
+// Run as a script (not imported): by name, since npm run bench:warp bundles this module's code into
+// a chunk shared with warp.ts, where import.meta.url is the chunk's.
+if (/[\\/]server\.(?:ts|mjs)$/.test(process.argv[1] ?? "")) {
   const argv = process.argv.slice(2);
   const root = argValue(argv, "--root") ?? "/tmp/cogread-bench-cogs";
-  const srv = await startServer({ root, latencyMs: Number(argValue(argv, "--latency") ?? 20), port: Number(argValue(argv, "--port") ?? 0) });
-  console.log(`serving ${root} at ${srv.base} (latency ${srv.latencyMs} ms); Ctrl-C to stop`);
-  process.on("SIGINT", () => {
-    console.log(JSON.stringify(srv.stats));
-    void srv.close().then(() => process.exit(0));
-  });
+  const latencyMs = Number(argValue(argv, "--latency") ?? 20);
+  const srv = await startServer({ root, latencyMs, port: Number(argValue(argv, "--port") ?? 0) });
+  if (argv.includes("--ipc") && process.send) {
+    // Driven by startServerProcess: answers counts/reset/close by message.
+    process.on("message", (m: Message) => {
+      const reply = (value?: unknown) => process.send!({ id: m.id, value });
+      if (m.op === "counts") void srv.counts().then(reply);
+      else if (m.op === "reset") void srv.reset().then(() => reply());
+      else void srv.close().then(() => { reply(); process.exit(0); });
+    });
+    process.on("disconnect", () => void srv.close().then(() => process.exit(0)));
+    process.send({ ready: srv.base });
+  } else {
+    console.log(`serving ${root} at ${srv.base} (latency ${latencyMs} ms); Ctrl-C to stop`);
+    process.on("SIGINT", () => {
+      void srv.counts().then((c) => console.log(JSON.stringify(c)));
+      void srv.close().then(() => process.exit(0));
+    });
+  }
 }

@@ -22,7 +22,7 @@ import proj4 from "proj4";
 import { fromFile, fromUrl, type GeoTIFF, type GeoTIFFImage } from "geotiff";
 import type * as Cogread from "../src/index.js";
 import type { MapTileOptions, Raster } from "../src/index.js";
-import { startServer, type BenchServer } from "./server.js";
+import { startServerProcess, type BenchServer } from "./server.js";
 import { machineInfo, seededRandom } from "./harness.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -491,7 +491,7 @@ async function coldScenario(lib: typeof Cogread, ctx: FileContext, srv: BenchSer
     for (let j = 0; j < keys.length; j++) {
       const { key, m, peer } = keys[(j + run) % keys.length];
       for (const t of tiles) {
-        srv.reset();
+        await srv.reset();
         const o0 = performance.now();
         let readTile: () => Promise<unknown>;
         let close: () => Promise<void> | void;
@@ -506,12 +506,13 @@ async function coldScenario(lib: typeof Cogread, ctx: FileContext, srv: BenchSer
           close = () => cog.close();
         }
         const openMs = performance.now() - o0;
-        const openRequests = srv.stats.requests;
-        srv.reset();
+        const openRequests = (await srv.counts()).requests;
+        await srv.reset();
         const t0 = performance.now();
         await readTile();
         const ms = performance.now() - t0;
-        samples.get(key)!.push({ ms, requests: srv.stats.requests, bytes: srv.stats.bytes, openMs, openRequests });
+        const served = await srv.counts();
+        samples.get(key)!.push({ ms, requests: served.requests, bytes: served.bytes, openMs, openRequests });
         await close();
       }
     }
@@ -566,11 +567,12 @@ async function randomScenarios(lib: typeof Cogread, ctx: FileContext, srv: Bench
       // With a decode pool (worker threads, one per spare core) decoding leaves the main thread.
       const decodePool = pooled ? await lib.createDecodePool() : undefined;
       const cog = await lib.COGReader.open(url, { headerCache: false, blockCache: new lib.BlockCache({ maxBytes: 64 << 20 }), tileCache, decodePool });
-      srv.reset();
+      await srv.reset();
       const t0 = performance.now();
       await runConcurrent(N_RANDOM, CONCURRENCY, (i) => fn(cog, i));
       const ms = performance.now() - t0;
-      const m = { ms, perSec: (N_RANDOM / ms) * 1000, requests: srv.stats.requests, bytes: srv.stats.bytes, distinct: tileCache.stats.misses, evictions: tileCache.stats.evictions };
+      const served = await srv.counts();
+      const m = { ms, perSec: (N_RANDOM / ms) * 1000, requests: served.requests, bytes: served.bytes, distinct: tileCache.stats.misses, evictions: tileCache.stats.evictions };
       await cog.close();
       await decodePool?.close();
       return m;
@@ -585,14 +587,15 @@ async function randomScenarios(lib: typeof Cogread, ctx: FileContext, srv: Bench
       const gtiff = await fromUrl(url, { cache: true });
       if (decodedCache) gtiff.cache = true; // GeoTIFF's own option: keep decoded tiles (unbounded)
       const gread = geotiffReader(await gtiff.getImage(0));
-      srv.reset();
+      await srv.reset();
       const t0 = performance.now();
       await runConcurrent(N_RANDOM, CONCURRENCY, (i) => {
         const w = tileDraws[i].win;
         return gread([w.x, w.y, w.x + w.width, w.y + w.height]);
       });
       const ms = performance.now() - t0;
-      const m = { ms, perSec: (N_RANDOM / ms) * 1000, requests: srv.stats.requests, bytes: srv.stats.bytes, distinct: distinctDraws, evictions: 0 };
+      const served = await srv.counts();
+      const m = { ms, perSec: (N_RANDOM / ms) * 1000, requests: served.requests, bytes: served.bytes, distinct: distinctDraws, evictions: 0 };
       gtiff.close();
       return m;
     },
@@ -701,7 +704,13 @@ async function main(): Promise<void> {
   const lib = (await import(dist.url)) as typeof Cogread;
   console.error(`load average ${load0.map((l) => l.toFixed(2)).join(" ")}${load0[0] > 1.5 ? " (above 1.5: figures will be noisy)" : ""}`);
 
-  const srv = await startServer({ root: COG_DIR, latencyMs: LATENCY });
+  // The HTTP server runs in a child process: the CPU of answering is not charged to the readers
+  // measured (a reader's real server, S3 or a CDN, is elsewhere). npm run bench:warp compiles
+  // bench/server.ts next to this file; under tsx the .ts is run through tsx.
+  const compiled = fileURLToPath(new URL("./server.mjs", import.meta.url));
+  const srv = existsSync(compiled)
+    ? await startServerProcess({ root: COG_DIR, latencyMs: LATENCY, script: compiled })
+    : await startServerProcess({ root: COG_DIR, latencyMs: LATENCY, script: fileURLToPath(new URL("./server.ts", import.meta.url)), execArgv: ["--import", "tsx"] });
   const work = mkdtempSync(join(tmpdir(), "cogread-warp-"));
   const rows: Row[] = [];
   const gdalInfo: Record<string, GdalReady | string> = {};
