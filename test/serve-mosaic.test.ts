@@ -115,6 +115,11 @@ describe("cogread serve: a MosaicJSON dataset (cogread/mosaic's MosaicReader)", 
       const { rgba } = await rgbaOf(new Uint8Array(await res.arrayBuffer()));
       expect(Buffer.from(rgba).equals(Buffer.from(expectedRgba(await cog.tile(x, y, z))))).toBe(true);
       expect((await fetch(`${server.url}/tiles/sample/1/0/0.png`)).status).toBe(204);
+      const [e, s] = [cog.geographicBounds![2], cog.geographicBounds![1]];
+      const [lon, lat] = [(w + e) / 2, (s + n) / 2];
+      const want = await cog.point(lon, lat);
+      const point = await (await fetch(`${server.url}/point/sample/${lon},${lat}`)).json();
+      expect(point).toEqual({ coordinates: [lon, lat], values: [{ asset: SAMPLE, values: want.values.map(Number), mask: want.mask }] });
       expect(await (await fetch(`${server.url}/tilejson/sample.json`)).json()).toMatchObject({ tilejson: "3.0.0", minzoom: cog.minzoom, maxzoom: cog.maxzoom });
     } finally {
       await server.close();

@@ -39,9 +39,16 @@ describe("parseRoute", () => {
     ["/tiles/dem/1/0/0@3x.png", { kind: "notFound" }],
     ["/tiles/%E0%A4%A/0/0/0.png", { kind: "notFound" }],
     ["/tilejson/dem", { kind: "notFound" }],
+    ["/point/dem/13.55,53.2", { kind: "point", name: "dem", lon: 13.55, lat: 53.2 }],
+    ["/point/my%20dem/-180,-90", { kind: "point", name: "my dem", lon: -180, lat: -90 }],
+    ["/point/dem/13.55", { kind: "notFound" }],
     ["/favicon.ico", { kind: "notFound" }],
   ];
   it.each(table)("%s", (path, route) => expect(parseRoute(path)).toEqual(route));
+
+  it("a point off the globe or not a number is COG_USAGE", () => {
+    for (const p of ["/point/d/181,0", "/point/d/0,-90.5", "/point/d/east,0", "/point/d/0,%20"]) expect(usageError(() => parseRoute(p)), p).toMatch(/longitude must be a number/);
+  });
 
   it("a tile off the grid, or deeper than zoom 30, is COG_USAGE", () => {
     expect(usageError(() => parseRoute("/tiles/d/1/2/0.png"))).toMatch(/off the grid: x and y run from 0 to 1 at zoom 1/);

@@ -140,6 +140,19 @@ describe("cogread serve: caching headers", () => {
 });
 
 describe("cogread serve: info and TileJSON", () => {
+  it("/point gives point()'s values and mask at a longitude/latitude; outside is 404 COG_TILE_OUTSIDE, off the globe 400", async () => {
+    const [w, s, e, n] = cogs.sample.geographicBounds!;
+    const [lon, lat] = [(w + e) / 2, (s + n) / 2];
+    const want = await cogs.sample.point(lon, lat);
+    const res = await get(`/point/sample/${lon},${lat}`);
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ coordinates: [lon, lat], values: want.values.map(Number), mask: want.mask, band_names: ["b1", "b2", "b3"] });
+    const outside = await get("/point/sample/0,0");
+    expect([outside.status, outside.json().code]).toEqual([404, "COG_TILE_OUTSIDE"]);
+    const bad = await get("/point/sample/0,95");
+    expect([bad.status, bad.json().code]).toEqual([400, "COG_USAGE"]);
+  });
+
   it("/info has the COG's bounds, zooms, dtype, bands, nodata and overviews", async () => {
     const { status, json } = await get("/info/dem");
     expect(status).toBe(200);

@@ -55,7 +55,7 @@ export async function answer(ctx: Context, x: Exchange): Promise<void> {
   const { registry } = ctx;
   const { route: r, url, json } = x;
   const notFound = (what: string) => json(404, { error: what, code: "NOT_FOUND" });
-  if (r.kind === "notFound") return notFound(`no route ${url.pathname}: try /, /datasets, /info/{name}, /tilejson/{name}.json or /tiles/{name}/{z}/{x}/{y}.png`);
+  if (r.kind === "notFound") return notFound(`no route ${url.pathname}: try /, /datasets, /info/{name}, /tilejson/{name}.json, /tiles/{name}/{z}/{x}/{y}.png or /point/{name}/{lon},{lat}`);
   if (r.kind === "page") {
     return x.send(200, pageHtml(registry.list(), url.searchParams.get("dataset") ?? undefined), { "content-type": "text/html; charset=utf-8" });
   }
@@ -77,6 +77,7 @@ export async function answer(ctx: Context, x: Exchange): Promise<void> {
     const ds = await opening;
     if (r.kind === "info") return json(200, datasetInfo(ds));
     if (r.kind === "tilejson") return json(200, tileJsonOf(ds, url, base));
+    if (r.kind === "point") return await pointOf(ds, r, x);
     return await tile(ctx, x, ds, { ...r, query });
   } catch (e) {
     // The file changed under a kept header (or snapshot): open it again on the next request.
@@ -92,6 +93,27 @@ function tileJsonOf(ds: OpenDataset, url: URL, base: string): Record<string, unk
   const scale = ({ "1": 1, "2": 2 } as const)[url.searchParams.get("tile_scale") ?? "1"];
   if (format === undefined || scale === undefined) throw new CogError("COG_USAGE", "tile_format is png, webp or jpg, and tile_scale 1 or 2");
   return tileJson(summary(ds), { base, format, scale, query: passThrough(url.searchParams) });
+}
+
+/**
+ * titiler's point query: the band values at a longitude/latitude (`mask` 0 where the dataset has
+ * no valid pixel), or, for a mosaic, each asset's under the point. A point outside the dataset is
+ * 404 `COG_TILE_OUTSIDE`.
+ */
+async function pointOf(ds: OpenDataset, r: Extract<Route, { kind: "point" }>, x: Exchange): Promise<void> {
+  const coordinates = [r.lon, r.lat];
+  try {
+    if (ds.kind === "cog") {
+      const { values, mask } = await ds.reader.point(r.lon, r.lat, { signal: x.signal });
+      return x.json(200, { coordinates, values: values.map(Number), mask, band_names: values.map((_, i) => `b${i + 1}`) });
+    }
+    if (ds.reader.point === undefined) throw new CogError("COG_UNSUPPORTED", `mosaic ${ds.name} answers no point queries`);
+    const assets = await ds.reader.point(r.lon, r.lat, { signal: x.signal });
+    return x.json(200, { coordinates, values: assets.map((a) => ({ asset: a.url, values: a.values, mask: a.mask, error: a.error?.code })) });
+  } catch (e) {
+    if (isCogError(e, "COG_TILE_OUTSIDE")) return x.json(404, { error: e.message, code: e.code });
+    throw e;
+  }
 }
 
 /** A tile: 304 when the client holds it, 204 outside the dataset, else the image. */

@@ -30,6 +30,8 @@ export interface MosaicSource {
     z: number,
     options: { pixelSelection?: PixelSelection; resampling?: WarpMethod; bands?: number[]; tileSize?: number; signal?: AbortSignal },
   ): Promise<Raster & { assets?: { used: readonly unknown[]; failed: readonly unknown[] } }>;
+  /** Each asset's values at a longitude/latitude (MosaicReader.point), for `/point`. */
+  point?(lon: number, lat: number, options?: { signal?: AbortSignal }): Promise<Array<{ url: string; values?: number[]; mask?: number; error?: { code: string } }>>;
   readonly requests: RequestStats;
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ export type Route =
   | { kind: "info"; name: string }
   | { kind: "tilejson"; name: string }
   | { kind: "tile"; name: string; z: number; x: number; y: number; scale: 1 | 2; format: RenderFormat }
+  | { kind: "point"; name: string; lon: number; lat: number }
   | { kind: "notFound" };
 
 /**
@@ -34,7 +35,8 @@ const FORMATS: Record<string, RenderFormat> = { png: "png", webp: "webp", jpg: "
 /**
  * Matches a path (no query) against the server's routes:
  * `/`, `/datasets`, `/info/{name}`, `/tilejson/{name}.json`,
- * `/tiles/{name}/{z}/{x}/{y}[@2x][.png|.webp|.jpg|.jpeg]` (PNG when no extension is given).
+ * `/tiles/{name}/{z}/{x}/{y}[@2x][.png|.webp|.jpg|.jpeg]` (PNG when no extension is given),
+ * `/point/{name}/{lon},{lat}` (titiler's point query; a coordinate off the globe is `COG_USAGE`).
  * A tile path whose z, x or y lies off the WebMercatorQuad grid is `COG_USAGE`; a path that
  * matches no route is `notFound`; names are URL-decoded.
  *
@@ -50,6 +52,8 @@ export function parseRoute(pathname: string): Route {
   if (info) return named("info", info[1]);
   const tilejson = /^\/tilejson\/([^/]+)\.json$/.exec(pathname);
   if (tilejson) return named("tilejson", tilejson[1]);
+  const point = /^\/point\/([^/]+)\/([^/,]+),([^/,]+)$/.exec(pathname);
+  if (point) return pointRoute(point[1], point[2], point[3]);
   const m = TILE.exec(pathname);
   if (m === null) return { kind: "notFound" };
   const name = decode(m[1]);
@@ -59,6 +63,16 @@ export function parseRoute(pathname: string): Route {
   const n = 2 ** z;
   if (x >= n || y >= n) throw new CogError("COG_USAGE", `tile ${z}/${x}/${y} is off the grid: x and y run from 0 to ${n - 1} at zoom ${z}`, { x, y, z });
   return { kind: "tile", name, z, x, y, scale: m[5] === "@2x" ? 2 : 1, format: FORMATS[m[6] ?? "png"] };
+}
+
+function pointRoute(raw: string, lonText: string, latText: string): Route {
+  const name = decode(raw);
+  if (name === undefined) return { kind: "notFound" };
+  const [lon, lat] = [Number(lonText), Number(latText)];
+  if (lonText.trim() === "" || latText.trim() === "" || !(Math.abs(lon) <= 180) || !(Math.abs(lat) <= 90)) {
+    throw new CogError("COG_USAGE", `point ${lonText},${latText}: longitude must be a number in [-180, 180] and latitude in [-90, 90]`);
+  }
+  return { kind: "point", name, lon, lat };
 }
 
 function named(kind: "info" | "tilejson", raw: string): Route {
