@@ -107,13 +107,4 @@ export function machineInfo(repoRoot: string, packages: string[]): Record<string
 }
 
 /** A seeded pseudo-random generator (mulberry32): the same draws on every run. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as seededRandom } from "../test/helpers/seeded-random.js";

@@ -2,20 +2,15 @@
  * Deterministic TIFF mutators: case `index` of seed `seed` always gives the same bytes, so the
  * parent process can rebuild any case a child crashed or hung on, and a run can be replayed.
  */
+import { mulberry32 } from "../helpers/seeded-random.js";
 import { walkLayout, type EntrySite, type TiffLayout } from "./tiff-layout.js";
 
 /** A small seeded PRNG (mulberry32). */
 export type Rng = () => number;
 
+/** Case `index` of a run with `seed`: its own stream, the same on every run. */
 export function rngFor(seed: number, index: number): Rng {
-  let a = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35));
 }
 
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);
