@@ -375,10 +375,4 @@ describe("render: formats and errors", () => {
       await cog.close();
     }
   });
-
-  it("is a subpath of its own: not exported from the root", async () => {
-    const root: Record<string, unknown> = await import("../src/index.js");
-    expect(root.render).toBeUndefined();
-    expect(root.colormap).toBeUndefined();
-  });
 });

@@ -39,10 +39,4 @@ describe("cogread/resampling: resampleWindow + readWindow + resample", () => {
       }
     });
   }
-
-  it("is not exported from the root any more", async () => {
-    const root: Record<string, unknown> = await import("../src/index.js");
-    expect(root.resample).toBeUndefined();
-    expect(root.resampleWindow).toBeUndefined();
-  });
 });
