@@ -54,6 +54,16 @@ async function usage(r: Raster, options: RenderOptions, message: RegExp): Promis
   expect((error as Error).message).toMatch(message);
 }
 
+/** Tile (0, 0, 0) of a fixture, its file closed again. */
+async function firstTile(name: string): Promise<Raster> {
+  const cog = await COGReader.open(join(FIXTURES, name));
+  try {
+    return await cog.getTile(0, 0, 0);
+  } finally {
+    await cog.close();
+  }
+}
+
 describe("named colormaps: matplotlib's tables", () => {
   it(`every entry of each map equals matplotlib ${MATPLOTLIB.matplotlib}'s cmap(i, bytes=True) (colormaps.json)`, async () => {
     expect(COLORMAP_NAMES.sort()).toEqual(Object.keys(MATPLOTLIB.tables).sort());
@@ -215,122 +225,92 @@ describe("render: bands, rescale and alpha", () => {
 
 describe("render: files read by cogread", () => {
   it("an RGB WebP tile: the PNG holds the tile's pixels", async () => {
-    const cog = await COGReader.open(join(FIXTURES, "uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif"));
-    try {
-      const tile = await cog.getTile(0, 0, 0);
-      const png = await render(tile);
-      expect(chunks(png).colorType).toBe(2);
-      const { width, height, rgba } = await rgbaOf(png);
-      expect([width, height]).toEqual([tile.width, tile.height]);
-      const n = tile.width * tile.height;
-      for (const i of [0, 1, 1000, n - 1]) expect(px(rgba, i)).toEqual([tile.data[i], tile.data[n + i], tile.data[2 * n + i], 255]);
-    } finally {
-      await cog.close();
-    }
+    const tile = await firstTile("uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif");
+    const png = await render(tile);
+    expect(chunks(png).colorType).toBe(2);
+    const { width, height, rgba } = await rgbaOf(png);
+    expect([width, height]).toEqual([tile.width, tile.height]);
+    const n = tile.width * tile.height;
+    for (const i of [0, 1, 1000, n - 1]) expect(px(rgba, i)).toEqual([tile.data[i], tile.data[n + i], tile.data[2 * n + i], 255]);
   });
 
   it("an RGBA file (alpha band): bands 1–3 and the alpha band as alpha", async () => {
-    const cog = await COGReader.open(join(FIXTURES, "uint8_4band_deflate_block256_predictor2_alpha_ovr1.tif"));
-    try {
-      const tile = await cog.getTile(0, 0, 0);
-      const n = tile.width * tile.height;
-      const { rgba } = await rgbaOf(await render(tile));
-      let transparent = 0;
-      for (let i = 0; i < n; i++) {
-        const a = tile.data[3 * n + i] as number;
-        const want = a === 0 ? [0, 0, 0, 0] : [tile.data[i], tile.data[n + i], tile.data[2 * n + i], a];
-        if (a === 0) transparent++;
-        if (px(rgba, i).join() !== want.join()) expect(px(rgba, i), `pixel ${i}`).toEqual(want);
-      }
-      expect(transparent).toBeGreaterThan(0);
-    } finally {
-      await cog.close();
+    const tile = await firstTile("uint8_4band_deflate_block256_predictor2_alpha_ovr1.tif");
+    const n = tile.width * tile.height;
+    const { rgba } = await rgbaOf(await render(tile));
+    let transparent = 0;
+    for (let i = 0; i < n; i++) {
+      const a = tile.data[3 * n + i] as number;
+      const want = a === 0 ? [0, 0, 0, 0] : [tile.data[i], tile.data[n + i], tile.data[2 * n + i], a];
+      if (a === 0) transparent++;
+      if (px(rgba, i).join() !== want.join()) expect(px(rgba, i), `pixel ${i}`).toEqual(want);
     }
+    expect(transparent).toBeGreaterThan(0);
   });
 
   it("a float32 file with nodata through rescale and terrain: nodata transparent, the rest the colormap's", async () => {
-    const cog = await COGReader.open(join(FIXTURES, "float32_1band_deflate_block256_predictor3_nodata-9999_ovr2.tif"));
-    try {
-      const tile = await cog.getTile(0, 0, 0);
-      const { rgba } = await rgbaOf(await render(tile, { rescale: [[-20, 28]], colormap: "terrain" }));
-      const terrain = MATPLOTLIB.tables.terrain;
-      let checked = 0;
-      for (let i = 0; i < tile.width * tile.height; i += 97) {
-        const v = tile.data[i] as number;
-        const want = v === -9999 ? [0, 0, 0, 0] : terrain[Math.trunc(((Math.min(28, Math.max(-20, v)) + 20) / 48) * 255)];
-        expect(px(rgba, i), `pixel ${i} (${v})`).toEqual(want);
-        checked++;
-      }
-      expect(checked).toBeGreaterThan(600);
-      expect((tile.data as Float32Array).includes(-9999)).toBe(true);
-    } finally {
-      await cog.close();
+    const tile = await firstTile("float32_1band_deflate_block256_predictor3_nodata-9999_ovr2.tif");
+    const { rgba } = await rgbaOf(await render(tile, { rescale: [[-20, 28]], colormap: "terrain" }));
+    const terrain = MATPLOTLIB.tables.terrain;
+    let checked = 0;
+    for (let i = 0; i < tile.width * tile.height; i += 97) {
+      const v = tile.data[i] as number;
+      const want = v === -9999 ? [0, 0, 0, 0] : terrain[Math.trunc(((Math.min(28, Math.max(-20, v)) + 20) / 48) * 255)];
+      expect(px(rgba, i), `pixel ${i} (${v})`).toEqual(want);
+      checked++;
     }
+    expect(checked).toBeGreaterThan(600);
+    expect((tile.data as Float32Array).includes(-9999)).toBe(true);
   });
 
   it("a uint16 3-band file with a rescale per band", async () => {
-    const cog = await COGReader.open(join(FIXTURES, "uint16_3band_deflate_block256_predictor2_pixel_ovr1.tif"));
-    try {
-      const tile = await cog.getTile(0, 0, 0);
-      const n = tile.width * tile.height;
-      const ranges = [[0, 4000], [500, 3000], [0, 65535]] as const;
-      const { rgba } = await rgbaOf(await render(tile, { rescale: ranges }));
-      const byte = (v: number, [lo, hi]: readonly [number, number]) => Math.trunc(((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * 255);
-      for (const i of [0, 5, 4321, n - 1]) {
-        expect(px(rgba, i)).toEqual([0, 1, 2].map((b) => byte(tile.data[b * n + i] as number, ranges[b])).concat(255));
-      }
-    } finally {
-      await cog.close();
+    const tile = await firstTile("uint16_3band_deflate_block256_predictor2_pixel_ovr1.tif");
+    const n = tile.width * tile.height;
+    const ranges = [[0, 4000], [500, 3000], [0, 65535]] as const;
+    const { rgba } = await rgbaOf(await render(tile, { rescale: ranges }));
+    const byte = (v: number, [lo, hi]: readonly [number, number]) => Math.trunc(((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * 255);
+    for (const i of [0, 5, 4321, n - 1]) {
+      expect(px(rgba, i)).toEqual([0, 1, 2].map((b) => byte(tile.data[b * n + i] as number, ranges[b])).concat(255));
     }
   });
 });
 
 describe("render: formats and errors", () => {
   it("JPEG: decodes (jpeg-js) to about the input; masked pixels black", async () => {
-    const cog = await COGReader.open(join(FIXTURES, "uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif"));
-    try {
-      const tile = await cog.getTile(0, 0, 0);
-      const n = tile.width * tile.height;
-      const bytes = await render(tile, { format: "jpeg", quality: 90 });
-      expect(Array.from(bytes.subarray(0, 3))).toEqual([0xff, 0xd8, 0xff]);
-      const out = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-      expect([out.width, out.height]).toEqual([tile.width, tile.height]);
-      let sum = 0;
-      for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) sum += Math.abs(out.data[i * 4 + c] - (tile.data[c * n + i] as number));
-      expect(sum / (3 * n)).toBeLessThan(4);
-      const masked = raster("uint8", 1, Array.from({ length: 64 }, () => 200), { mask: Uint8Array.from({ length: 64 }, (_, i) => (i < 32 ? 0 : 255)) });
-      const m = jpeg.decode(await render({ ...masked, width: 8, height: 8 }, { format: "jpeg" }), { useTArray: true, formatAsRGBA: true });
-      expect(m.data[0]).toBeLessThan(8);
-      expect(Math.abs(m.data[63 * 4] - 200)).toBeLessThan(8);
-    } finally {
-      await cog.close();
-    }
+    const tile = await firstTile("uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif");
+    const n = tile.width * tile.height;
+    const bytes = await render(tile, { format: "jpeg", quality: 90 });
+    expect(Array.from(bytes.subarray(0, 3))).toEqual([0xff, 0xd8, 0xff]);
+    const out = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    expect([out.width, out.height]).toEqual([tile.width, tile.height]);
+    let sum = 0;
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) sum += Math.abs(out.data[i * 4 + c] - (tile.data[c * n + i] as number));
+    expect(sum / (3 * n)).toBeLessThan(4);
+    const masked = raster("uint8", 1, Array.from({ length: 64 }, () => 200), { mask: Uint8Array.from({ length: 64 }, (_, i) => (i < 32 ? 0 : 255)) });
+    const m = jpeg.decode(await render({ ...masked, width: 8, height: 8 }, { format: "jpeg" }), { useTArray: true, formatAsRGBA: true });
+    expect(m.data[0]).toBeLessThan(8);
+    expect(Math.abs(m.data[63 * 4] - 200)).toBeLessThan(8);
   });
 
   it("WebP: lossy, decodes (sharp's libwebp) to about the input, with the mask as alpha", async () => {
-    const cog = await COGReader.open(join(FIXTURES, "uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif"));
-    try {
-      const tile = await cog.getTile(0, 0, 0);
-      const n = tile.width * tile.height;
-      const mask = Uint8Array.from({ length: n }, (_, i) => (i % tile.width < 64 ? 0 : 255));
-      const bytes = await render({ ...tile, mask }, { format: "webp", quality: 90 });
-      expect(new TextDecoder().decode(bytes.subarray(0, 4)) + new TextDecoder().decode(bytes.subarray(8, 12))).toBe("RIFFWEBP");
-      const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
-      expect([info.width, info.height, info.channels]).toEqual([tile.width, tile.height, 4]);
-      let sum = 0;
-      let count = 0;
-      for (let i = 0; i < n; i++) {
-        expect(data[i * 4 + 3], `alpha of pixel ${i}`).toBe(mask[i]);
-        if (mask[i] === 0) continue;
-        for (let c = 0; c < 3; c++) sum += Math.abs(data[i * 4 + c] - (tile.data[c * n + i] as number));
-        count += 3;
-      }
-      expect(sum / count).toBeLessThan(4);
-      const gray = await sharp(await render(raster("uint8", 1, Array.from({ length: 64 }, (_, i) => i * 4)), { format: "webp", quality: 100 })).raw().toBuffer();
-      expect(Math.abs(gray[0] - 0) + Math.abs(gray[63 * 3] - 252)).toBeLessThan(12);
-    } finally {
-      await cog.close();
+    const tile = await firstTile("uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif");
+    const n = tile.width * tile.height;
+    const mask = Uint8Array.from({ length: n }, (_, i) => (i % tile.width < 64 ? 0 : 255));
+    const bytes = await render({ ...tile, mask }, { format: "webp", quality: 90 });
+    expect(new TextDecoder().decode(bytes.subarray(0, 4)) + new TextDecoder().decode(bytes.subarray(8, 12))).toBe("RIFFWEBP");
+    const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([tile.width, tile.height, 4]);
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      expect(data[i * 4 + 3], `alpha of pixel ${i}`).toBe(mask[i]);
+      if (mask[i] === 0) continue;
+      for (let c = 0; c < 3; c++) sum += Math.abs(data[i * 4 + c] - (tile.data[c * n + i] as number));
+      count += 3;
     }
+    expect(sum / count).toBeLessThan(4);
+    const gray = await sharp(await render(raster("uint8", 1, Array.from({ length: 64 }, (_, i) => i * 4)), { format: "webp", quality: 100 })).raw().toBuffer();
+    expect(Math.abs(gray[0] - 0) + Math.abs(gray[63 * 3] - 252)).toBeLessThan(12);
   });
 
   it("bad options are COG_USAGE naming the value", async () => {
@@ -361,18 +341,13 @@ describe("render: formats and errors", () => {
   });
 
   it("pako (browsers, workers) writes the same bytes as node:zlib", async () => {
-    const cog = await COGReader.open(join(FIXTURES, "uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif"));
-    try {
-      const tile = await cog.getTile(0, 0, 0);
-      const n = tile.width * tile.height;
-      const rgb = new Uint8Array(n * 3);
-      for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = tile.data[c * n + i] as number;
-      const image = { width: tile.width, height: tile.height, channels: 3 };
-      const node = await encodePng(rgb, image, { backend: "node" });
-      expect(Buffer.from(await encodePng(rgb, image, { backend: "pako" })).equals(Buffer.from(node))).toBe(true);
-      expect(Buffer.from(await render(tile)).equals(Buffer.from(node))).toBe(true);
-    } finally {
-      await cog.close();
-    }
+    const tile = await firstTile("uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif");
+    const n = tile.width * tile.height;
+    const rgb = new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = tile.data[c * n + i] as number;
+    const image = { width: tile.width, height: tile.height, channels: 3 };
+    const node = await encodePng(rgb, image, { backend: "node" });
+    expect(Buffer.from(await encodePng(rgb, image, { backend: "pako" })).equals(Buffer.from(node))).toBe(true);
+    expect(Buffer.from(await render(tile)).equals(Buffer.from(node))).toBe(true);
   });
 });
