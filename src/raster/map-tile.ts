@@ -161,34 +161,30 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
   ys.fill(NaN);
   const corners = area ? { x0: x0s, y0: y0s, x1: x1s, y1: y1s } : undefined;
   for (const c of chunks) {
-    const origin = { x: win.x, y: win.y };
     if (corners) {
-      chunkPoints(exact, c, size, 0, origin, corners.x0, corners.y0);
-      chunkPoints(exact, c, size, 1, origin, corners.x1, corners.y1);
-    } else chunkPoints(exact, c, size, 0.5, origin, xs, ys);
+      chunkPoints(exact, c, size, 0, corners.x0, corners.y0);
+      chunkPoints(exact, c, size, 1, corners.x1, corners.y1);
+    } else chunkPoints(exact, c, size, 0.5, xs, ys);
     const whole = c.x === win.x && c.y === win.y && c.width === win.width && c.height === win.height;
     const part = whole ? src : subRaster(src, { x: c.x - win.x, y: c.y - win.y, width: c.width, height: c.height });
     const region = { x: c.dstX, y: c.dstY, width: c.dstWidth, height: c.dstHeight };
-    warpKernel({ src: part, dst, xs, ys, corners, xScale: c.xScale, yScale: c.yScale, method, region, shift: { x: c.x - win.x, y: c.y - win.y }, alphaBand });
+    // The points are level pixels; the kernels subtract the chunk's window offset (GDAL's nSrcXOff).
+    warpKernel({ src: part, dst, xs, ys, corners, xScale: c.xScale, yScale: c.yScale, method, region, shift: { x: c.x, y: c.y }, alphaBand });
   }
   return opts.bands ? selectBands(dst, opts.bands, ctx.url) : dst;
 }
 
 /**
- * The level pixels under the points (col + at, row + at) of one chunk's rows, relative to
- * `origin`, through the approximate transformer row by row (GDAL's GWK loops, with gdalwarp's
- * 0.125-pixel error threshold): at 0.5 the pixel centres, at 0 and 1 the corners.
+ * The level pixels under the points (col + at, row + at) of one chunk's rows, through the
+ * approximate transformer row by row (GDAL's GWK loops, with gdalwarp's 0.125-pixel error
+ * threshold), written in place into the tile's coordinate arrays: at 0.5 the pixel centres, at 0
+ * and 1 the corners.
  */
-function chunkPoints(exact: ExactTransform, c: WarpChunk, size: number, at: number, origin: { x: number; y: number }, xs: Float64Array, ys: Float64Array): void {
-  const rowX = new Float64Array(c.dstWidth);
-  const rowY = new Float64Array(c.dstWidth);
+function chunkPoints(exact: ExactTransform, c: WarpChunk, size: number, at: number, xs: Float64Array, ys: Float64Array): void {
   for (let j = 0; j < c.dstHeight; j++) {
     const row = c.dstY + j + at;
-    approxRow((col) => exact(col, row), c.dstWidth, APPROX_ERROR, rowX, rowY, c.dstX + at);
-    for (let i = 0, o = (c.dstY + j) * size + c.dstX; i < c.dstWidth; i++, o++) {
-      xs[o] = rowX[i] - origin.x;
-      ys[o] = rowY[i] - origin.y;
-    }
+    const o = (c.dstY + j) * size + c.dstX;
+    approxRow((col) => exact(col, row), c.dstWidth, APPROX_ERROR, xs.subarray(o, o + c.dstWidth), ys.subarray(o, o + c.dstWidth), c.dstX + at);
   }
 }
 

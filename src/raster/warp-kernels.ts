@@ -43,47 +43,52 @@ function alphaAsDensity(job: WarpJob, band: number): void {
 }
 
 /**
- * Nearest: the source index of each pixel of the region once (GDAL's rounding, as
- * {@link sourceIndex}), then one gather per band. Written out row by row for speed: this is the
- * whole of a warm nearest `tile()` after the transform.
+ * Nearest: row by row, the source index of each pixel of the row once (GDAL's rounding, as
+ * {@link sourceIndex}), then one gather per band while that row's table is in L1. Written out for
+ * speed: this is the whole of a warm nearest `tile()` after the transform.
  */
 function nearest(job: WarpJob): void {
   const { src, dst, xs, ys } = job;
   const [dx, dy] = [job.shift?.x ?? 0, job.shift?.y ?? 0];
   const r = job.region ?? { x: 0, y: 0, width: dst.width, height: dst.height };
   const valid = new Validity(src);
-  const table = scratchInts(r.width * r.height, 1);
+  const table = scratchInts(r.width, 1);
   const [sw, sh, dw] = [src.width, src.height, dst.width];
+  const [sp, dp] = [sw * sh, dw * dst.height];
+  const [s, d] = [src.data as unknown as number[], dst.data as unknown as number[]];
   const mask = dst.mask!;
-  for (let j = 0, k = 0; j < r.height; j++) {
+  const all = valid.all;
+  for (let j = 0; j < r.height; j++) {
     const row = (r.y + j) * dw + r.x;
-    for (let i = 0; i < r.width; i++, k++) {
+    let inside = 0;
+    for (let i = 0; i < r.width; i++) {
       const x = xs[row + i] - dx;
       const y = ys[row + i] - dy;
       if (x >= 0 && y >= 0 && x + 1e-10 <= sw && y + 1e-10 <= sh) {
-        table[k] = Math.min(Math.trunc(y + 1e-10), sh - 1) * sw + Math.min(Math.trunc(x + 1e-10), sw - 1);
-        if (valid.all) mask[row + i] = 255;
-      } else table[k] = -1;
+        // `| 0` is Math.trunc here: 0 <= v <= the level's size, far below 2^31.
+        const ix = (x + 1e-10) | 0;
+        const iy = (y + 1e-10) | 0;
+        table[i] = (iy < sh ? iy : sh - 1) * sw + (ix < sw ? ix : sw - 1);
+        if (all) mask[row + i] = 255;
+        inside++;
+      } else table[i] = -1;
     }
-  }
-  const [sp, dp] = [sw * sh, dw * dst.height];
-  const [s, d] = [src.data as unknown as number[], dst.data as unknown as number[]];
-  for (let b = 0; b < src.bands; b++) {
-    const [so, dO] = [b * sp, b * dp];
-    for (let j = 0, k = 0; j < r.height; j++) {
-      const row = dO + (r.y + j) * dw + r.x;
-      if (valid.all) {
-        for (let i = 0; i < r.width; i++, k++) {
-          const at = table[k];
-          if (at >= 0) d[row + i] = s[so + at];
+    if (inside === 0) continue;
+    if (all) {
+      for (let b = 0, so = 0, o = row; b < src.bands; b++, so += sp, o += dp) {
+        for (let i = 0; i < r.width; i++) {
+          const at = table[i];
+          if (at >= 0) d[o + i] = s[so + at];
         }
-        continue;
       }
-      for (let i = 0; i < r.width; i++, k++) {
-        const at = table[k];
+      continue;
+    }
+    for (let b = 0, so = 0, o = row; b < src.bands; b++, so += sp, o += dp) {
+      for (let i = 0; i < r.width; i++) {
+        const at = table[i];
         if (at < 0 || !valid.at(b, at)) continue;
-        d[row + i] = s[so + at];
-        mask[row - dO + i] = 255;
+        d[o + i] = s[so + at];
+        mask[row + i] = 255;
       }
     }
   }
