@@ -61,7 +61,9 @@ export function assembleWindow(image: ImageInfo, win: PixelWindow, tiles: Readon
   const reuse = into !== undefined && into.data.length >= pixels * image.bands * comps && into.mask.length >= pixels;
   const data = reuse ? into.data.subarray(0, pixels * image.bands * comps) : allocateFilled(image.dtype, pixels * image.bands * comps, opts.fill);
   const mask = reuse ? into.mask.subarray(0, pixels) : new Uint8Array(pixels);
-  if (reuse) {
+  // Scratch needs the fill only where no tile writes: tiles never overlap, so their clipped areas
+  // adding up to the window's means every value and mask byte is written below.
+  if (reuse && coveredPixels(image, win, tiles) < pixels) {
     data.fill((typeof data[0] === "bigint" ? BigInt(Number.isFinite(opts.fill) ? Math.trunc(opts.fill) : 0) : opts.fill) as never);
     mask.fill(0);
   }
@@ -102,6 +104,18 @@ export function assembleWindow(image: ImageInfo, win: PixelWindow, tiles: Readon
   const raster: Raster = { width: win.width, height: win.height, bands: image.bands, dtype: image.dtype, data, mask };
   if (opts.nodata !== undefined) raster.nodata = opts.nodata;
   return raster;
+}
+
+/** How many pixels of `win` the tiles cover (inside the level). */
+function coveredPixels(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<string, Raster>): number {
+  let n = 0;
+  for (const key of tiles.keys()) {
+    const [tx, ty] = key.split(",").map(Number);
+    const w = Math.min((tx + 1) * image.tileWidth, win.x + win.width, image.width) - Math.max(tx * image.tileWidth, win.x, 0);
+    const h = Math.min((ty + 1) * image.tileHeight, win.y + win.height, image.height) - Math.max(ty * image.tileHeight, win.y, 0);
+    if (w > 0 && h > 0) n += w * h;
+  }
+  return n;
 }
 
 /**

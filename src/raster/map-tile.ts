@@ -157,8 +157,10 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
   const alphaBand = alphaIndex < 0 ? undefined : info.bands - info.extraSamples.length + alphaIndex;
   const n = size * size;
   const [xs, ys, x0s, y0s, x1s, y1s] = coordinates(n);
-  xs.fill(NaN);
-  ys.fill(NaN);
+  // Points no chunk writes stay NaN (no source); chunks never overlap.
+  if (chunks.reduce((sum, c) => sum + c.dstWidth * c.dstHeight, 0) < n) {
+    for (const a of area ? [x0s, y0s, x1s, y1s] : [xs, ys]) a.fill(NaN);
+  }
   const corners = area ? { x0: x0s, y0: y0s, x1: x1s, y1: y1s } : undefined;
   for (const c of chunks) {
     if (corners) {
