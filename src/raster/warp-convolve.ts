@@ -94,7 +94,13 @@ class Kernel {
     [this.wx, this.wy] = [new Float64Array(2 * xr + 2), new Float64Array(2 * yr + 2)];
     this.plane = src.width * src.height;
     this.integer = !src.dtype.startsWith("float");
+    // Downsampling Lanczos weighs tap i by sinc(i × scale) at every pixel: computed once per job.
+    if (weight === lanczosWeight) [this.lx, this.ly] = [downTable(xr, xScale), downTable(yr, yScale)];
   }
+
+  /** Lanczos weights of taps -r…r on an axis that downsamples (undefined when it does not). */
+  private lx: Float64Array | undefined;
+  private ly: Float64Array | undefined;
 
   /** GWKBilinearResampleNoMasks4SampleT: the four pixels around the centre, cut at the edges. */
   bilinear4(x: number, y: number, out: Float64Array): boolean {
@@ -173,9 +179,45 @@ class Kernel {
     const iy = Math.floor(y - 0.5);
     const dx = x - 0.5 - ix;
     const dy = y - 0.5 - iy;
-    const [i0, i1, sx] = lanczosTaps(-this.xr, this.xr, ix, W, this.xScale, dx, wx);
-    const [j0, j1, sy] = lanczosTaps(-this.yr, this.yr, iy, src.height, this.yScale, dy, wy);
+    const [i0, i1, sx] = lanczosTaps(-this.xr, this.xr, ix, W, this.xScale, dx, wx, this.lx);
+    const [j0, j1, sy] = lanczosTaps(-this.yr, this.yr, iy, src.height, this.yScale, dy, wy, this.ly);
     const data = src.data as unknown as number[];
+    if (valid.all) {
+      // The loop below without validity checks: the same sums in the same order.
+      const wsum = sx * sy;
+      if (!(wsum >= 0.000001)) return false;
+      const scale = wsum < 0.99999 || wsum > 1.00001 ? 1 / wsum : 1;
+      if (src.bands === 3) {
+        // RGB: the three bands' sums side by side, each in its own order (independent chains of
+        // additions run in parallel; one band at a time waits on each addition).
+        let [acc0, acc1, acc2] = [0, 0, 0];
+        for (let j = j0, row = (iy + j0) * W + ix; j <= j1; j++, row += W) {
+          let [l0, l1, l2] = [0, 0, 0];
+          for (let i = i0, at = row + i0; i <= i1; i++, at++) {
+            const w = wx[i - i0];
+            l0 += data[at] * w;
+            l1 += data[at + plane] * w;
+            l2 += data[at + 2 * plane] * w;
+          }
+          const v = wy[j - j0];
+          acc0 += l0 * v;
+          acc1 += l1 * v;
+          acc2 += l2 * v;
+        }
+        [out[0], out[1], out[2]] = scale === 1 ? [acc0, acc1, acc2] : [acc0 * scale, acc1 * scale, acc2 * scale];
+        return true;
+      }
+      for (let b = 0; b < src.bands; b++) {
+        let acc = 0;
+        for (let j = j0, row = b * plane + (iy + j0) * W + ix; j <= j1; j++, row += W) {
+          let line = 0;
+          for (let i = i0; i <= i1; i++) line += data[row + i] * wx[i - i0];
+          acc += line * wy[j - j0];
+        }
+        out[b] = scale === 1 ? acc : acc * scale;
+      }
+      return true;
+    }
     let any = false;
     for (let b = 0; b < src.bands; b++) {
       let acc = 0;
@@ -253,14 +295,38 @@ class Kernel {
   }
 }
 
-/** Lanczos taps on one axis: first and last offset (cut at the edges and at ±3) and the weights' sum. */
-function lanczosTaps(lo: number, hi: number, at: number, size: number, scale: number, delta: number, w: Float64Array): [number, number, number] {
+/**
+ * Lanczos taps on one axis: first and last offset (cut at the edges and at ±3) and the weights' sum.
+ * `table` holds the downsampling weights of taps -r…r ({@link downTable}).
+ */
+function lanczosTaps(lo: number, hi: number, at: number, size: number, scale: number, delta: number, w: Float64Array, table: Float64Array | undefined): [number, number, number] {
+  const r = hi;
   if (at + lo < 0) lo = -at;
   if (at + hi >= size) hi = size - at - 1;
   const down = scale < 1;
   while ((down ? lo * scale : lo - delta) < -3) lo++;
   while ((down ? hi * scale : hi - delta) > 3) hi--;
   let sum = 0;
-  for (let i = lo; i <= hi; i++) sum += w[i - lo] = lanczosWeight(down ? i * scale : i - delta);
+  if (table !== undefined) for (let i = lo; i <= hi; i++) sum += w[i - lo] = table[i + r];
+  else if (down) for (let i = lo; i <= hi; i++) sum += w[i - lo] = lanczosWeight(i * scale);
+  else {
+    // GWKResampleOptimizedLanczos: sinc(x)·sinc(x/3) at x = i - delta from one sine, as GDAL
+    // writes it (sin π(d+k) = ±sin πd, and sin π(d+k)/3 from sin and cos of πd/3).
+    const s3 = Math.sin((-Math.PI / 3) * delta);
+    const s3sq = s3 * s3;
+    const a = (3 / (Math.PI * Math.PI)) * ((3 - 4 * s3sq) * s3);
+    const m = -0.5 * a * s3;
+    const q = 0.8660254037844386 * a * Math.sqrt(1 - s3sq);
+    const cst = [a * s3, m - q, m + q];
+    for (let i = lo; i <= hi; i++) {
+      const x = i - delta;
+      sum += w[i - lo] = x === 0 ? 1 : cst[(i + 3) % 3] / (x * x);
+    }
+  }
   return [lo, hi, sum];
+}
+
+/** sinc(i × scale) for taps i = -r…r of a downsampling axis; undefined when the axis does not downsample. */
+function downTable(r: number, scale: number): Float64Array | undefined {
+  return scale < 1 ? Float64Array.from({ length: 2 * r + 1 }, (_, k) => lanczosWeight((k - r) * scale)) : undefined;
 }
