@@ -559,13 +559,16 @@ async function randomScenarios(lib: typeof Cogread, ctx: FileContext, srv: Bench
     evictions: number;
   }
   type Op = { key: string; label: string; run: () => Promise<Measure> };
+  let sharedPool: Awaited<ReturnType<typeof lib.createDecodePool>> | undefined;
   const cogOp = (key: string, label: string, fn: (cog: Cog, i: number) => Promise<unknown>, pooled = false): Op => ({
     key,
     label,
     async run() {
       const tileCache = new lib.TileCache({ maxBytes: 128 << 20 }); // holds all 256 RGB tiles: nothing evicted, misses = distinct tiles decoded
       // With a decode pool (worker threads, one per spare core) decoding leaves the main thread.
-      const decodePool = pooled ? await lib.createDecodePool() : undefined;
+      // One pool serves every run, as a server keeps its pool: it holds no pixels, and a fresh
+      // pool per run would charge each run its workers' start and WASM warm-up.
+      const decodePool = pooled ? (sharedPool ??= await lib.createDecodePool()) : undefined;
       const cog = await lib.COGReader.open(url, { headerCache: false, blockCache: new lib.BlockCache({ maxBytes: 64 << 20 }), tileCache, decodePool });
       await srv.reset();
       const t0 = performance.now();
@@ -574,7 +577,6 @@ async function randomScenarios(lib: typeof Cogread, ctx: FileContext, srv: Bench
       const served = await srv.counts();
       const m = { ms, perSec: (N_RANDOM / ms) * 1000, requests: served.requests, bytes: served.bytes, distinct: tileCache.stats.misses, evictions: tileCache.stats.evictions };
       await cog.close();
-      await decodePool?.close();
       return m;
     },
   });
@@ -622,6 +624,7 @@ async function randomScenarios(lib: typeof Cogread, ctx: FileContext, srv: Bench
     const pick = (sel: (m: Measure) => number): number => median(ms.map(sel));
     return { ms: pick((m) => m.ms), perSec: pick((m) => m.perSec), requests: pick((m) => m.requests), bytes: pick((m) => m.bytes), distinct: pick((m) => m.distinct), evictions: Math.max(...ms.map((m) => m.evictions)) };
   };
+  await sharedPool?.close();
   const scen = `${N_RANDOM} random, concurrency ${CONCURRENCY}, HTTP ${LATENCY} ms`;
   const g = med("geotiff");
   const gt = med("geotiff+tiles");
