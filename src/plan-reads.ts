@@ -45,8 +45,8 @@ class Captured {
 export function createPlanner(deps: {
   /** Image levels, full resolution first. */
   images: readonly ImageInfo[];
-  /** Plans internal tiles `(x, y, z)` against the reader's caches (`planTiles` of locate/plan.ts). */
-  planTiles: (tiles: ReadonlyArray<readonly [number, number, number]>) => Promise<ReadPlan>;
+  /** Plans internal tiles `(x, y, z)` against the reader's caches (`planTiles` of locate/plan.ts), for a window read or for getTile. */
+  planTiles: (tiles: ReadonlyArray<readonly [number, number, number]>, window: boolean) => Promise<ReadPlan>;
   boundsContext: () => BoundsReaderContext;
   mapTileContext: () => MapTileContext;
   /** How the reader merges a multi-tile read's requests. */
@@ -54,7 +54,7 @@ export function createPlanner(deps: {
 }): ReadPlanner {
   const capture = (win: PixelWindow, z: number): Promise<never> => Promise.reject(new Captured(win, z));
   const forWindow = async (win: PixelWindow, z: number): Promise<ReadPlan> => {
-    const plan = await deps.planTiles(tilesForWindow(deps.images[z], win).map(([x, y]) => [x, y, z] as const));
+    const plan = await deps.planTiles(tilesForWindow(deps.images[z], win).map(([x, y]) => [x, y, z] as const), true);
     return plan.complete && plan.data.length > 1 ? { ...plan, data: deps.merge(plan.data) } : plan;
   };
   const run = async (call: () => Promise<Raster>): Promise<ReadPlan> => {
@@ -67,7 +67,7 @@ export function createPlanner(deps: {
     throw new Error("unreachable: the planned call did not read");
   };
   return {
-    getTile: (x, y, z) => deps.planTiles([[x, y, z]]),
+    getTile: (x, y, z) => deps.planTiles([[x, y, z]], false),
     readWindow: (win, z = 0) => forWindow(win, z),
     // Resampling and warping load on first use (./reader.ts says why).
     read: (bounds, shape, opts = {}) =>

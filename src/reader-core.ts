@@ -17,7 +17,7 @@ import type { GdalMetadata } from "./tiff/gdal-metadata.js";
 import { transformBounds, type Gcp, type GeoTransform } from "./tiff/georef.js";
 import type { GhostArea } from "./tiff/ghost.js";
 import type { ImageInfo } from "./tiff/image.js";
-import { decodeTile } from "./raster/decode-tile.js";
+import { decodeTile, rowsInImage } from "./raster/decode-tile.js";
 import { emptyTile } from "./raster/empty-tile.js";
 import { fetchTile } from "./raster/fetch-tile.js";
 import type { Raster } from "./raster/raster.js";
@@ -198,27 +198,33 @@ export class COGReaderCore {
     return copyRaster(await this.decodedTile(x, y, z, opts));
   }
 
-  /** Key of a decoded tile in the tile cache. */
-  private tileKey(x: number, y: number, z: number): string {
-    return `${this.blocks.key}|${z}|${x}|${y}`;
+  /** Key of a decoded tile in the tile cache; with `rows`, of its top rows only (a window read's). */
+  private tileKey(x: number, y: number, z: number, rows?: number): string {
+    return `${this.blocks.key}|${z}|${x}|${y}|${rows ?? ""}`;
   }
 
-  /** A tile through the decoded-tile cache (one decode however many ask); outside the grid, uncached. */
-  private decodedTile(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean }, prefetched?: Map<string, Uint8Array>): Promise<Raster> {
+  /**
+   * A tile through the decoded-tile cache (one decode however many ask); outside the grid,
+   * uncached. A `window` read never looks at the padding rows below the image: it takes the
+   * whole tile when cached, else decodes and caches only the rows inside the image.
+   */
+  private decodedTile(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean }, prefetched?: Map<string, Uint8Array>, window = false): Promise<Raster> {
     const image = this.ifds[z];
     const inside = image !== undefined && Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < image.tilesAcross && y < image.tilesDown;
     if (!inside) return this.tileWith(x, y, z, opts, prefetched);
-    return this.blocks.tiles.get(this.tileKey(x, y, z), (signal) => this.tileWith(x, y, z, { signal }, prefetched), opts.signal);
+    const rows = window && !this.blocks.tiles.has(this.tileKey(x, y, z)) ? rowsInImage(image, y) : undefined;
+    return this.blocks.tiles.get(this.tileKey(x, y, z, rows), (signal) => this.tileWith(x, y, z, { signal, rowsNeeded: rows }, prefetched), opts.signal);
   }
 
-  /** What the caches hold, for plans. */
-  protected planCaches(): PlanCaches {
+  /** What the caches hold, for plans: for a `window` read, a tile's top rows serve as well as all of it. */
+  protected planCaches(window = false): PlanCaches {
     const { cache, key, tiles } = this.blocks;
-    return { block: (o, n) => cache.has(`${key}|${o}|${n}`), tile: (x, y, z) => tiles.has(this.tileKey(x, y, z)) };
+    const tile = (x: number, y: number, z: number) => tiles.has(this.tileKey(x, y, z)) || (window && tiles.has(this.tileKey(x, y, z, rowsInImage(this.ifds[z], y))));
+    return { block: (o, n) => cache.has(`${key}|${o}|${n}`), tile };
   }
 
-  /** getTile without the tile cache, taking block bytes from `prefetched` (a window's merged requests) when there. */
-  private async tileWith(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean }, prefetched?: Map<string, Uint8Array>): Promise<Raster> {
+  /** getTile without the tile cache, taking block bytes from `prefetched` (a window's merged requests) when there; only the top `rowsNeeded` rows when given. */
+  private async tileWith(x: number, y: number, z: number, opts: { signal?: AbortSignal; boundless?: boolean; rowsNeeded?: number }, prefetched?: Map<string, Uint8Array>): Promise<Raster> {
     const image = this.ifds[z];
     const inside = image !== undefined && x >= 0 && y >= 0 && x < image.tilesAcross && y < image.tilesDown;
     if (image !== undefined) checkTileSize(image, this.limits, { url: this.url, x, y, z });
@@ -232,7 +238,7 @@ export class COGReaderCore {
       cache.get(`${key}|${offset}|${length}`, (shared) => this.source.read(offset, length, { signal: shared, merged }), signal);
     const fetched = await fetchTile(this.dataset, read, { x, y, z }, { signal: opts.signal, url: this.url, fetchHeader: this.fetchHeader, mergeGap: this.blockMergeGap() });
     const pool = this.options.decodePool;
-    return decodeTile(this.dataset, fetched, { url: this.url, decode: pool ? (b, i, d) => pool.decode(b, i, d) : undefined });
+    return decodeTile(this.dataset, fetched, { url: this.url, decode: pool ? (b, i, d) => pool.decode(b, i, d) : undefined, rowsNeeded: opts.rowsNeeded });
   }
 
   /**
@@ -274,9 +280,9 @@ export class COGReaderCore {
     const { cache, key } = this.blocks;
     const prefetched =
       tiles.length > 1
-        ? await prefetchTiles(this.dataset, tiles, { source: this.source, cache, key, cached: this.planCaches(), fetchHeader: this.fetchHeader, blockMergeGap: this.blockMergeGap(), ...this.mergeOptions(), signal: opts.signal })
+        ? await prefetchTiles(this.dataset, tiles, { source: this.source, cache, key, cached: this.planCaches(true), fetchHeader: this.fetchHeader, blockMergeGap: this.blockMergeGap(), ...this.mergeOptions(), signal: opts.signal })
         : undefined;
-    return fetchPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.decodedTile(tx, ty, z, opts, prefetched));
+    return fetchPixelWindow(image, win, { fill: this.nodata ?? 0, nodata: this.nodata, url: this.url }, (tx, ty) => this.decodedTile(tx, ty, z, opts, prefetched, true));
   }
 
   /** Gap up to which a tile's image and mask blocks come in one request; -1 (no merging) when COGREAD_HTTP_MERGE_CONSECUTIVE_RANGES is off. */

@@ -103,9 +103,9 @@ export class COGReader extends COGReaderCore {
     // The planner loads on its first call; what it shares with the reads comes from here.
     const planner = async () => (await import("./plan-reads.js")).createPlanner({
       images: dataset.images,
-      planTiles: (tiles) => {
+      planTiles: (tiles, window) => {
         for (const [x, y, z] of tiles) tileBlockIndices(dataset.images[z] ?? dataset.images[0], x, y, z);
-        return planTiles(dataset, tiles, this.planCaches(), this.blockMergeGap());
+        return planTiles(dataset, tiles, this.planCaches(window), this.blockMergeGap());
       },
       boundsContext: () => this.boundsContext(),
       mapTileContext: () => this.mapTileContext(),

@@ -358,6 +358,15 @@ describe("LZW", () => {
     expect(() => lzwDecode(Uint8Array.from([0x80, 0x7f, 0xf0]), block(10))).toThrow(/corrupt LZW/); // Clear, then 4095
     expect(lzwDecode(stream.subarray(0, 100), block(data.length)).length).toBeGreaterThan(100);
   });
+
+  it("a short stream in a large block gives its bytes, growing the output as it fills (an edge tile written short)", async () => {
+    const runs = Uint8Array.from({ length: 300_000 }, (_, i) => (i < 250_000 ? 0 : i % 7));
+    const stream = lzwEncode(runs, false);
+    expect(stream.length * 8).toBeLessThan(runs.length / 4); // so the output starts small and doubles
+    expect(sameBytes(lzwDecode(stream, block(1 << 20)), runs)).toBe(true);
+    expect(sameBytes(lzwDecode(stream, block(runs.length)), runs)).toBe(true);
+    expect(await codeOf(getCodec(5).then((c) => c(stream, block(runs.length - 1))))).toBe("COG_LIMIT");
+  });
 });
 
 describe("PackBits, none", () => {

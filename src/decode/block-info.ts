@@ -8,18 +8,20 @@ const PHOTOMETRIC_CODE: Record<string, number> = { miniswhite: 0, minisblack: 1,
 
 /**
  * The {@link BlockInfo} of one block of `image`: `samples` per pixel in the block, `rows` of
- * data in it (fewer than the block height for a last strip), `validRows` of them inside the image.
+ * data in it (fewer than the block height for a last strip), `validRows` of them inside the image,
+ * `rowsNeeded` of them wanted as values (all by default; see {@link BlockInfo.rowsNeeded}).
  *
  * @example
  * ```ts
  * const block = blockInfo(image, ifd, true, { samples: 3, rows: 256, context: {} });
+ * const top = blockInfo(image, ifd, true, { samples: 3, rows: 256, validRows: 100, rowsNeeded: 100, context: {} });
  * ```
  */
 export function blockInfo(
   image: ImageInfo,
   ifd: Ifd,
   littleEndian: boolean,
-  opts: { samples: number; rows: number; validRows?: number; context: CogErrorContext },
+  opts: { samples: number; rows: number; validRows?: number; rowsNeeded?: number; context: CogErrorContext },
 ): BlockInfo {
   const lerc = ifd.numbers(TAG.LercParameters);
   const jpegTables = ifd.bytes(TAG.JPEGTables);
@@ -39,6 +41,7 @@ export function blockInfo(
     ...(lerc ? { lercParameters: lerc } : {}),
     expectedBytes: rowBytes * opts.rows,
     minBytes: rowBytes * Math.min(opts.rows, opts.validRows ?? opts.rows),
+    rowsNeeded: opts.rowsNeeded,
     context: opts.context,
   };
 }

@@ -11,9 +11,9 @@ const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Turns a decoded block (file byte order, predictor applied) into host-order values of `dtype`:
- * `width × height × samples` values (× 2 for complex), pixel-interleaved. Packed 1/2/4/12-bit
- * samples are unpacked (MSB first, each row starting on a byte). A short block (a last strip)
- * is padded with zeros.
+ * `width × height × samples` values (× 2 for complex), pixel-interleaved; only the top
+ * `block.rowsNeeded` rows when set. Packed 1/2/4/12-bit samples are unpacked (MSB first, each row
+ * starting on a byte). A short block (a last strip) is padded with zeros.
  *
  * @example
  * ```ts
@@ -22,14 +22,16 @@ const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 export function blockValues(bytes: Uint8Array, block: BlockInfo, dtype: DType): TypedArray {
   const bits = block.bitsPerSample;
-  const count = block.width * block.height * block.samples * componentsOf(dtype);
-  if (bits % 8 !== 0) return unpackBits(bytes, block, dtype, count);
+  // Every step below works row by row: the rows past `rowsNeeded` are left out, not computed.
+  const rows = Math.min(block.height, block.rowsNeeded ?? block.height);
+  const count = block.width * rows * block.samples * componentsOf(dtype);
+  if (bits % 8 !== 0) return unpackBits(bytes, block, dtype, rows);
   const size = bits / 8 / componentsOf(dtype);
   if (block.predictor === 3) {
     if (block.sampleFormat !== 3) {
       throw new CogError("COG_UNSUPPORTED", "floating-point predictor on integer samples", block.context);
     }
-    const host = undoFloatPredictor(bytes, { width: block.width, samples: block.samples, bytesPerSample: size, context: block.context });
+    const host = undoFloatPredictor(bytes.subarray(0, count * size), { width: block.width, samples: block.samples, bytesPerSample: size, context: block.context });
     return fromHostBytes(host, dtype, size, count);
   }
   const direct = block.predictor === 1 && (size === 1 || block.littleEndian === HOST_LITTLE) && bytes.byteLength >= count * size && bytes.byteOffset % size === 0;
@@ -115,15 +117,15 @@ function halfToFloat(halves: Uint16Array): TypedArray {
 }
 
 /** Unpacks an MSB-first bit stream whose rows start on byte boundaries (TIFF 6.0 §8). */
-function unpackBits(bytes: Uint8Array, block: BlockInfo, dtype: DType, count: number): TypedArray {
+function unpackBits(bytes: Uint8Array, block: BlockInfo, dtype: DType, height: number): TypedArray {
   const bits = block.bitsPerSample;
   if (block.predictor !== 1 || bits > 32 || componentsOf(dtype) === 2 || block.sampleFormat === 3) {
     throw new CogError("COG_UNSUPPORTED", `${bits}-bit samples with predictor ${block.predictor}`, block.context);
   }
-  const out = allocate(dtype, count);
   const rowValues = block.width * block.samples;
+  const out = allocate(dtype, rowValues * height);
   const rowBytes = Math.ceil((rowValues * bits) / 8);
-  const rows = Math.min(block.height, Math.floor(bytes.byteLength / rowBytes));
+  const rows = Math.min(height, Math.floor(bytes.byteLength / rowBytes));
   const signed = block.sampleFormat === 2;
   for (let r = 0; r < rows; r++) {
     let bitPos = r * rowBytes * 8;

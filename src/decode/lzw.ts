@@ -40,7 +40,9 @@ export const decodeLzw: Codec = async (bytes, block) => lzwDecode(bytes, block);
 export function lzwDecode(bytes: Uint8Array, block: BlockInfo): Uint8Array {
   const oldStyle = bytes.length >= 2 && bytes[0] === 0 && (bytes[1] & 1) === 1;
   const max = block.expectedBytes;
-  const out = new Uint8Array(max);
+  // The output grows as the stream fills it, up to `max`: a stream that ends early (an edge tile
+  // whose block is far taller than the image, a cut file) does not pay for a whole block of zeros.
+  let out: Uint8Array = new Uint8Array(Math.min(max, Math.max(FIRST_OUT, bytes.length * 8)));
   // Entry k of the string table is the `lens[k]` output bytes starting at `offs[k]`: every new
   // entry is the previous string plus the first byte of the current one, and the two already
   // lie next to each other in the output, so the table needs no string storage of its own.
@@ -60,7 +62,7 @@ export function lzwDecode(bytes: Uint8Array, block: BlockInfo): Uint8Array {
   // One long loop on purpose: per-code function calls cost a third of the throughput here.
   for (;;) {
     while (bitCount < bits) {
-      if (ip >= end) return op === max ? out : out.subarray(0, op); // no EOI: libtiff warns, keeps the data
+      if (ip >= end) return op === out.length ? out : out.subarray(0, op); // no EOI: libtiff warns, keeps the data
       if (oldStyle) bitBuf |= bytes[ip++] << bitCount;
       else bitBuf = (bitBuf << 8) | bytes[ip++];
       bitCount += 8;
@@ -84,18 +86,18 @@ export function lzwDecode(bytes: Uint8Array, block: BlockInfo): Uint8Array {
     const curOff = op;
     let curLen: number;
     if (code < CLEAR) {
-      if (op >= max) throw overflow(block, op + 1);
+      if (op >= out.length) out = grow(out, op + 1, block);
       out[op++] = code;
       curLen = 1;
     } else if (code < next) {
       curLen = lens[code];
-      if (op + curLen > max) throw overflow(block, op + curLen);
+      if (op + curLen > out.length) out = grow(out, op + curLen, block);
       copy(out, offs[code], curLen, op);
       op += curLen;
     } else if (code === next && prevLen > 0) {
       // KwKwK: the code being defined right now is the previous string plus its first byte.
       curLen = prevLen + 1;
-      if (op + curLen > max) throw overflow(block, op + curLen);
+      if (op + curLen > out.length) out = grow(out, op + curLen, block);
       copy(out, prevOff, prevLen, op);
       out[op + prevLen] = out[prevOff];
       op += curLen;
@@ -114,7 +116,18 @@ export function lzwDecode(bytes: Uint8Array, block: BlockInfo): Uint8Array {
     prevOff = curOff;
     prevLen = curLen;
   }
-  return op === max ? out : out.subarray(0, op);
+  return op === out.length ? out : out.subarray(0, op);
+}
+
+/** First output size for a short stream: the output then doubles as needed. */
+const FIRST_OUT = 64 * 1024;
+
+/** `out` copied into a buffer of at least `needed` bytes (doubling, at most `expectedBytes`); past that, `COG_LIMIT`. */
+function grow(out: Uint8Array, needed: number, block: BlockInfo): Uint8Array {
+  if (needed > block.expectedBytes) throw overflow(block, needed);
+  const larger = new Uint8Array(Math.min(block.expectedBytes, Math.max(needed, out.length * 2)));
+  larger.set(out);
+  return larger;
 }
 
 /** Copies `len` earlier output bytes from `from` to `to` (never overlapping: from + len <= to). */

@@ -47,6 +47,13 @@ export interface BlockInfo {
    * zero-filled, as libtiff does for PackBits. Defaults to `expectedBytes`.
    */
   minBytes?: number;
+  /**
+   * Rows of values the caller needs, from the top (defaults to `height`): a window read needs
+   * only the rows inside the image, so the predictor, byte swap and sample unpacking stop there
+   * and the values hold `width × rowsNeeded × samples`. Codecs ignore it: they decode and check
+   * the whole block.
+   */
+  rowsNeeded?: number;
   /** Where the block is, for error messages (url, ifd, x, y, offset). */
   context: CogErrorContext;
 }

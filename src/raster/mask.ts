@@ -9,7 +9,7 @@ import type { Raster } from "./raster.js";
  * The validity mask of a decoded tile, as GDAL's mask band gives it: the internal mask IFD
  * (1 → 255), else the alpha band's values, else 0 where every band equals nodata (NaN-aware)
  * and 255 elsewhere. Sparse blocks are 0. Undefined when the file has none of these and the
- * tile is complete.
+ * tile is complete. It covers the raster's rows: a window read's stop at the image's last row.
  *
  * @example
  * ```ts
@@ -26,7 +26,7 @@ export async function tileMask(
   const image = tile.image;
   let mask: Uint8Array | undefined;
   if (tile.mask !== undefined && tile.maskBlocks !== undefined) {
-    mask = await internalMask(dataset, tile, pixels, opts);
+    mask = await internalMask(dataset, tile, pixels, { ...opts, rowsNeeded: raster.height });
   } else if (image.hasAlpha) {
     const alphaBand = image.bands - image.extraSamples.length + image.extraSamples.findIndex((e) => e === 1 || e === 2);
     mask = alphaMask(raster, alphaBand);
@@ -45,7 +45,7 @@ async function internalMask(
   dataset: TiffDataset,
   tile: FetchedTile,
   pixels: number,
-  opts: { rows: number; littleEndian: boolean; context: CogErrorContext; decode?: DecodeFn },
+  opts: { rows: number; rowsNeeded: number; littleEndian: boolean; context: CogErrorContext; decode?: DecodeFn },
 ): Promise<Uint8Array> {
   const maskImage = tile.mask!;
   if (maskImage.tileWidth !== tile.image.tileWidth || maskImage.tileHeight !== tile.image.tileHeight) {
@@ -59,6 +59,7 @@ async function internalMask(
     samples: 1,
     rows: opts.rows,
     validRows: Math.min(opts.rows, maskImage.height - tile.y * maskImage.tileHeight),
+    rowsNeeded: opts.rowsNeeded,
     context: { ...opts.context, ifd: maskImage.ifdIndex, offset: tile.maskRanges![0].offset },
   });
   const values = await (opts.decode ?? decodeBlock)(bytes, block, maskImage.dtype);
