@@ -76,7 +76,10 @@ function picker(method: WarpMethod, dtype: DType): Picker {
   let [total, weight, count, best] = [0, 0, 0, 0];
   let found: number | undefined;
   const values: number[] = [];
-  const histogram = dtype === "uint8" || dtype === "uint16" || dtype === "int16" ? new Int32Array(dtype === "uint8" ? 256 : 65536) : null;
+  const integer = dtype === "uint8" || dtype === "uint16" || dtype === "int16";
+  const histogram = method === "mode" && integer ? new Int32Array(dtype === "uint8" ? 256 : 65536) : null;
+  // The bins a footprint touched: a reset clears those, not all 65,536 of a 16-bit histogram.
+  const touched: number[] = [];
   const offset = dtype === "int16" ? 32768 : 0;
   const sums: number[] = [];
   const quantile = method === "med" ? 0.5 : method === "q1" ? 0.25 : 0.75;
@@ -84,7 +87,8 @@ function picker(method: WarpMethod, dtype: DType): Picker {
     reset() {
       [total, weight, count, best, found] = [0, 0, 0, 0, undefined];
       values.length = sums.length = 0;
-      histogram?.fill(0);
+      if (histogram) for (const k of touched) histogram[k] = 0;
+      touched.length = 0;
     },
     add(v, w) {
       count++;
@@ -96,6 +100,7 @@ function picker(method: WarpMethod, dtype: DType): Picker {
       else if (method === "max") found = found === undefined || v > found ? v : found;
       else if (method === "mode" && histogram) {
         const k = Math.trunc(v) + offset;
+        if (histogram[k] === 0) touched.push(k);
         if (++histogram[k] > best) {
           best = histogram[k];
           found = Math.trunc(v);
