@@ -8,14 +8,16 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Every TIFF of the corpus and the fixtures: the seeds mutations start from. */
 export function seedFiles(): string[] {
   const corpus = resolve(ROOT, "../shared/corpus");
-  const files: string[] = [];
+  const names: string[] = [];
   if (existsSync(join(corpus, "MANIFEST.tsv"))) {
     const rows = readFileSync(join(corpus, "MANIFEST.tsv"), "utf8").trim().split("\n").slice(1);
-    for (const row of rows) files.push(join(corpus, row.split("\t")[0]));
+    names.push(...rows.map((row) => row.split("\t")[0]).sort());
   }
   const fixtures = join(ROOT, "test/fixtures");
-  for (const f of readdirSync(fixtures)) if (f.endsWith(".tif")) files.push(join(fixtures, f));
-  if (files.length === 0) throw new Error("no seed files: neither ../shared/corpus nor test/fixtures has TIFFs");
-  return files.sort();
+  const own = readdirSync(fixtures).filter((f) => f.endsWith(".tif")).sort();
+  if (names.length + own.length === 0) throw new Error("no seed files: neither ../shared/corpus nor test/fixtures has TIFFs");
+  // The corpus, then the fixtures, each in name order: the same list (so the same cases for a
+  // seed) wherever the repository is checked out.
+  return [...names.map((n) => join(corpus, n)), ...own.map((f) => join(fixtures, f))];
 }
 
