@@ -4,6 +4,7 @@
 import type { Raster } from "./raster.js";
 import { bilinearAllValid, cubicAllValid } from "./warp-four-sample.js";
 import { regionOffsets, sourceIndex, storer, Validity, type WarpJob, type WarpMethod } from "./warp-job.js";
+import { downTable, lanczosTaps, lanczosWeight } from "./warp-lanczos-taps.js";
 
 type Weight = (x: number) => number;
 
@@ -23,11 +24,6 @@ const bsplineWeight: Weight = (x) => {
     if (x > 0) v += 6 * x * x * x + (m1 > 0 ? -4 * m1 * m1 * m1 : 0);
   }
   return v;
-};
-const lanczosWeight: Weight = (x) => {
-  if (x === 0) return 1;
-  const px = Math.PI * x;
-  return (Math.sin(px) * Math.sin(px / 3)) / ((px * px) / 3);
 };
 /** Radius (`anGWKFilterRadius`) and weight of each convolution method; the area methods have none. */
 export const FILTERS: Partial<Record<WarpMethod, { radius: number; weight: Weight }>> = {
@@ -293,40 +289,4 @@ class Kernel {
     }
     return any;
   }
-}
-
-/**
- * Lanczos taps on one axis: first and last offset (cut at the edges and at ±3) and the weights' sum.
- * `table` holds the downsampling weights of taps -r…r ({@link downTable}).
- */
-function lanczosTaps(lo: number, hi: number, at: number, size: number, scale: number, delta: number, w: Float64Array, table: Float64Array | undefined): [number, number, number] {
-  const r = hi;
-  if (at + lo < 0) lo = -at;
-  if (at + hi >= size) hi = size - at - 1;
-  const down = scale < 1;
-  while ((down ? lo * scale : lo - delta) < -3) lo++;
-  while ((down ? hi * scale : hi - delta) > 3) hi--;
-  let sum = 0;
-  if (table !== undefined) for (let i = lo; i <= hi; i++) sum += w[i - lo] = table[i + r];
-  else if (down) for (let i = lo; i <= hi; i++) sum += w[i - lo] = lanczosWeight(i * scale);
-  else {
-    // GWKResampleOptimizedLanczos: sinc(x)·sinc(x/3) at x = i - delta from one sine, as GDAL
-    // writes it (sin π(d+k) = ±sin πd, and sin π(d+k)/3 from sin and cos of πd/3).
-    const s3 = Math.sin((-Math.PI / 3) * delta);
-    const s3sq = s3 * s3;
-    const a = (3 / (Math.PI * Math.PI)) * ((3 - 4 * s3sq) * s3);
-    const m = -0.5 * a * s3;
-    const q = 0.8660254037844386 * a * Math.sqrt(1 - s3sq);
-    const cst = [a * s3, m - q, m + q];
-    for (let i = lo; i <= hi; i++) {
-      const x = i - delta;
-      sum += w[i - lo] = x === 0 ? 1 : cst[(i + 3) % 3] / (x * x);
-    }
-  }
-  return [lo, hi, sum];
-}
-
-/** sinc(i × scale) for taps i = -r…r of a downsampling axis; undefined when the axis does not downsample. */
-function downTable(r: number, scale: number): Float64Array | undefined {
-  return scale < 1 ? Float64Array.from({ length: 2 * r + 1 }, (_, k) => lanczosWeight((k - r) * scale)) : undefined;
 }
