@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BlockCache, COGReader, isCogError } from "../src/index.js";
+import { LruCache } from "../src/io/lru-cache.js";
 import type { ReadOptions } from "../src/source/types.js";
 import { FlakySource, RecordingSource } from "./helpers/recording-source.js";
 
@@ -193,5 +194,20 @@ describe("a file that changes under the caches", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("LruCache with a value larger than its budget", () => {
+  it("hands the value over uncached and keeps every other entry", async () => {
+    const cache = new LruCache<Uint8Array>({ maxBytes: 100, sizeOf: (v) => v.byteLength });
+    cache.put("a", new Uint8Array(40));
+    await cache.get("b", async () => new Uint8Array(40));
+    let loads = 0;
+    const big = () => cache.get("big", async () => (loads++, new Uint8Array(150)));
+    expect((await big()).byteLength).toBe(150);
+    expect([cache.has("a"), cache.has("b"), cache.has("big")]).toEqual([true, true, false]);
+    expect([cache.size, cache.stats.evictions]).toEqual([80, 0]);
+    await big();
+    expect(loads).toBe(2); // not remembered: each ask loads it again
   });
 });

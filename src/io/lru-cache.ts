@@ -77,7 +77,7 @@ export class LruCache<T> {
           created.loaded = true;
           if (this.entries.get(key) === created) {
             if (this.opts.maxBytes <= 0) this.entries.delete(key);
-            else this.account(created, value);
+            else this.account(key, created, value);
           }
           return value;
         },
@@ -106,7 +106,7 @@ export class LruCache<T> {
     if (this.opts.maxBytes <= 0 || this.entries.has(key)) return;
     const entry: Entry<T> = { promise: Promise.resolve(value), size: 0, waiters: 0, controller: new AbortController(), loaded: true };
     this.entries.set(key, entry);
-    this.account(entry, value);
+    this.account(key, entry, value);
   }
 
   /** Drops every entry whose key starts with `prefix` (all with no prefix). */
@@ -118,10 +118,17 @@ export class LruCache<T> {
     }
   }
 
-  private account(entry: Entry<T>, value: T): void {
+  private account(key: string, entry: Entry<T>, value: T): void {
     // At least 1 byte, so that a resolved entry is never taken for one in flight.
-    entry.size = Math.max(1, this.opts.sizeOf(value));
-    this.bytes += entry.size;
+    const size = Math.max(1, this.opts.sizeOf(value));
+    // A value larger than the whole budget is handed over uncached: keeping it would first
+    // evict every other entry, then itself.
+    if (size > this.opts.maxBytes) {
+      this.entries.delete(key);
+      return;
+    }
+    entry.size = size;
+    this.bytes += size;
     this.evict();
   }
 
