@@ -27,20 +27,24 @@ function span(ax: Axis, i: number): [number, number, number, number] {
 export function average(a: KernelArgs): KernelOut {
   const [W, H, cw] = [a.x.dstN, a.y.dstN, a.x.chunkN];
   const out: KernelOut = { values: new Float64Array(W * H), valid: new Uint8Array(W * H) };
-  const xs = Array.from({ length: W }, (_, i) => span(a.x, i));
+  // Each column's span once, in typed arrays; the chunk may be read in place (offset, stride).
+  const [X0, X1, L, R] = [new Int32Array(W), new Int32Array(W), new Float64Array(W), new Float64Array(W)];
+  for (let i = 0; i < W; i++) [X0[i], X1[i], L[i], R[i]] = span(a.x, i);
+  const { chunk, mask } = a;
+  const [offset, stride] = [a.offset ?? 0, a.stride ?? cw];
   const integer = a.work !== "float32";
   const noValue = a.nodata === undefined ? undefined : integer ? Math.trunc(a.nodata) : a.nodata;
   for (let j = 0; j < H; j++) {
     const [y0, y1, top, bottom] = span(a.y, j);
     for (let i = 0; i < W; i++) {
-      const [x0, x1, left, right] = xs[i];
+      const [x0, x1, left, right] = [X0[i], X1[i], L[i], R[i]];
       let [total, weight, count] = [0, 0, 0];
       for (let y = y0; y < y1; y++) {
         const wy = y === y0 ? top : y + 1 === y1 ? bottom : 1;
-        for (let x = x0, at = y * cw + x0; x < x1; x++, at++) {
-          if (a.mask && !a.mask[at]) continue;
+        for (let x = x0, m = y * cw + x0, at = offset + y * stride + x0; x < x1; x++, m++, at++) {
+          if (mask !== null && !mask[m]) continue;
           const wx = x === x0 ? left : x + 1 === x1 ? right : 1;
-          total += a.chunk[at] * wx * wy;
+          total += chunk[at] * wx * wy;
           weight += wx * wy;
           count++;
         }
@@ -51,7 +55,8 @@ export function average(a: KernelArgs): KernelOut {
       }
       let v = integer ? Math.trunc(total / weight + 0.5) : Math.fround(total / weight);
       if (v === noValue) v = replacementFor(a.dtype, a.nodata!);
-      out.values[j * W + i] = toBandType(v, a.dtype);
+      // Byte and UInt16 work is the band type already: a weighted mean of its values, rounded.
+      out.values[j * W + i] = integer ? v : toBandType(v, a.dtype);
       out.valid[j * W + i] = 255;
     }
   }
@@ -74,21 +79,27 @@ export function mode(a: KernelArgs, opts: { byteSource: boolean }): KernelOut {
   const out: KernelOut = { values: new Float64Array(W * H), valid: new Uint8Array(W * H) };
   const counts = new Int32Array(256);
   const [vals, sums]: number[][] = [[], []];
+  const touched = new Uint8Array(256);
+  let used = 0;
+  const [offset, stride] = [a.offset ?? 0, a.stride ?? cw];
   for (let j = 0; j < H; j++) {
     const [y0, y1] = span(a.y, j);
     for (let i = 0; i < W; i++) {
       const [x0, x1] = span(a.x, i);
       let found: number | undefined;
       let [best, anyValid] = [0, !a.mask];
-      counts.fill(0);
-      vals.length = sums.length = 0;
+      // Clear the bins the last footprint used, not all 256 (a histogram per output pixel).
+      for (let k = 0; k < used; k++) counts[touched[k]] = 0;
+      used = 0;
+      if (!opts.byteSource) vals.length = sums.length = 0;
       for (let y = y0; y < y1; y++) {
         for (let at = y * cw + x0, end = y * cw + x1; at < end; at++) {
-          const v = a.chunk[at];
+          const v = a.chunk[offset + at + (y * (stride - cw))];
           if (opts.byteSource) {
             if (a.nodata !== undefined && v === a.nodata) continue;
             if (a.mask?.[at]) anyValid = true;
-            if (++counts[v] > best) [best, found] = [counts[v], v];
+            if (counts[v]++ === 0) touched[used++] = v;
+            if (counts[v] > best) [best, found] = [counts[v], v];
             continue;
           }
           if (a.mask && !a.mask[at]) continue;

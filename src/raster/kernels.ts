@@ -31,6 +31,9 @@ export interface Axis {
  */
 export interface KernelArgs {
   chunk: ArrayLike<number>;
+  /** Where the chunk's first pixel is in `chunk`, and its row stride (default 0 and `x.chunkN`: a copy). */
+  offset?: number;
+  stride?: number;
   /** Chunk validity (0 invalid, else valid), or null when every chunk pixel is valid. */
   mask: ArrayLike<number> | null;
   x: Axis;

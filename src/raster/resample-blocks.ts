@@ -35,13 +35,17 @@ export function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Requ
       const x = axis(rx, bx, Math.min(blockW, rx.outSize - bx), radius * fx, level.width);
       const [x0, y0] = [x.chunk0 + x.base + level.x, y.chunk0 + y.base + level.y];
       need(src, x0, y0, x0 + x.chunkN, y0 + y.chunkN);
-      const mask = src.mask ? chunkOf(src.mask, src.width, y0 * src.width + x0, x.chunkN, y.chunkN, new Float64Array(x.chunkN * y.chunkN)) : null;
+      // A chunk whose pixels are all valid (the usual case) needs no copy of its mask, unless
+      // per-band nodata (below) is to be combined with it.
+      const perBand = nodata !== undefined && src.bands > 1;
+      const allValid = !perBand && (src.mask === undefined || regionIs(src.mask, 255, src.width, y0 * src.width + x0, x.chunkN, y.chunkN));
+      const mask = allValid ? null : chunkOf(src.mask!, src.width, y0 * src.width + x0, x.chunkN, y.chunkN, new Float64Array(x.chunkN * y.chunkN));
       // An all-invalid chunk leaves its block as allocated: fill, mask 0.
       if (mask !== null && uniform(mask) && mask[0] === 0) continue;
       const opaque = mask === null || uniform(mask);
       const kernel = opts.method === "bilinear" || opts.method === "cubic" ? new Convolution(x, y, opts.method, { dtype: src.dtype, nodata, fill: opts.fill }) : null;
-      // Byte and UInt16 chunks are read in place; float32 work needs its own rounded copy.
-      const copy = kernel === null || work === "float32" ? new Float64Array(x.chunkN * y.chunkN) : null;
+      // Byte and UInt16 chunks are read in place; float32 work (and mode's) needs its own rounded copy.
+      const copy = work === "float32" ? new Float64Array(x.chunkN * y.chunkN) : null;
       const [sPlane, dPlane] = [src.width * src.height, dst.width * dst.height];
       const at = (ry.out + by) * dst.width + rx.out + bx;
       for (let b = 0; b < src.bands; b++) {
@@ -50,7 +54,7 @@ export function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Requ
             kernel.run(view, kernelMask, { data: dst.data as unknown as number[], offset: b * dPlane + at, stride: dst.width, mask: dst.mask!, maskOffset: at, nanNodata: Number.isNaN(dst.nodata) });
             return;
           }
-          const args = { chunk: view.plane as Float64Array, mask: kernelMask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
+          const args = { chunk: view.plane, offset: view.offset, stride: view.stride, mask: kernelMask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
           write(dst, b, rx.out + bx, ry.out + by, x.dstN, opts.method === "average" ? average(args) : mode(args, { byteSource: src.dtype === "uint8" }));
         };
         let view: ChunkView = { plane: src.data as unknown as ArrayLike<number>, offset: b * sPlane + y0 * src.width + x0, stride: src.width };
@@ -97,6 +101,12 @@ function perBandMask(mask: ArrayLike<number>, view: ChunkView, width: number, no
     out[k] = mask[k] && !(nan ? Number.isNaN(v) : v === nodata) ? mask[k] : 0;
   }
   return out;
+}
+
+/** Whether every value of a w × h block of a row-major plane of width `stride` is `value`. */
+function regionIs(plane: Uint8Array, value: number, stride: number, offset: number, w: number, h: number): boolean {
+  for (let y = 0; y < h; y++) for (let x = 0, at = offset + y * stride; x < w; x++, at++) if (plane[at] !== value) return false;
+  return true;
 }
 
 /** Whether every entry equals the first. */
