@@ -1,4 +1,5 @@
-import { replacementFor, toBandType, type Axis, type KernelArgs, type KernelOut } from "./kernels.js";
+import { replacementFor, toBandType, type Axis, type KernelArgs } from "./kernels.js";
+import type { BlockTarget } from "./kernels-convolve.js";
 
 // GDAL's area kernels (gdalwarp/gdal_translate -r average and -r mode): each output pixel takes
 // the source pixels its footprint covers, weighted by how much of each it covers.
@@ -21,12 +22,11 @@ function span(ax: Axis, i: number): [number, number, number, number] {
  *
  * @example
  * ```ts
- * const out = average(args);
+ * average(args, { data: dst.data, offset: 0, stride: dst.width, mask: dst.mask, maskOffset: 0, nanNodata: false });
  * ```
  */
-export function average(a: KernelArgs): KernelOut {
+export function average(a: KernelArgs, to: BlockTarget): void {
   const [W, H, cw] = [a.x.dstN, a.y.dstN, a.x.chunkN];
-  const out: KernelOut = { values: new Float64Array(W * H), valid: new Uint8Array(W * H) };
   // Each column's span once, in typed arrays; the chunk may be read in place (offset, stride).
   const [X0, X1, L, R] = [new Int32Array(W), new Int32Array(W), new Float64Array(W), new Float64Array(W)];
   for (let i = 0; i < W; i++) [X0[i], X1[i], L[i], R[i]] = span(a.x, i);
@@ -50,17 +50,21 @@ export function average(a: KernelArgs): KernelOut {
         }
       }
       if (count === 0) {
-        out.values[j * W + i] = a.fill;
+        to.data[to.offset + j * to.stride + i] = a.fill;
         continue;
       }
       let v = integer ? Math.trunc(total / weight + 0.5) : Math.fround(total / weight);
       if (v === noValue) v = replacementFor(a.dtype, a.nodata!);
       // Byte and UInt16 work is the band type already: a weighted mean of its values, rounded.
-      out.values[j * W + i] = integer ? v : toBandType(v, a.dtype);
-      out.valid[j * W + i] = 255;
+      put(to, i, j, integer ? v : toBandType(v, a.dtype), true);
     }
   }
-  return out;
+}
+
+/** Writes output (i, j) of a block, and marks it valid unless it is not (or is NaN with NaN nodata). */
+function put(to: BlockTarget, i: number, j: number, v: number, valid: boolean): void {
+  to.data[to.offset + j * to.stride + i] = v;
+  if (valid && !(to.nanNodata && v !== v)) to.mask[to.maskOffset + j * to.stride + i] = 255;
 }
 
 /**
@@ -71,12 +75,11 @@ export function average(a: KernelArgs): KernelOut {
  *
  * @example
  * ```ts
- * const out = mode(args, { byteSource: true });
+ * mode(args, { byteSource: true }, { data: dst.data, offset: 0, stride: dst.width, mask: dst.mask, maskOffset: 0, nanNodata: false });
  * ```
  */
-export function mode(a: KernelArgs, opts: { byteSource: boolean }): KernelOut {
+export function mode(a: KernelArgs, opts: { byteSource: boolean }, to: BlockTarget): void {
   const [W, H, cw] = [a.x.dstN, a.y.dstN, a.x.chunkN];
-  const out: KernelOut = { values: new Float64Array(W * H), valid: new Uint8Array(W * H) };
   const counts = new Int32Array(256);
   const [vals, sums]: number[][] = [[], []];
   const touched = new Uint8Array(256);
@@ -116,9 +119,7 @@ export function mode(a: KernelArgs, opts: { byteSource: boolean }): KernelOut {
         }
       }
       if (!opts.byteSource && found !== undefined) found = vals[best];
-      out.values[j * W + i] = found === undefined ? a.fill : toBandType(found, a.dtype);
-      out.valid[j * W + i] = found !== undefined && anyValid ? 255 : 0;
+      put(to, i, j, found === undefined ? a.fill : toBandType(found, a.dtype), found !== undefined && anyValid);
     }
   }
-  return out;
 }

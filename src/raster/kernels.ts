@@ -48,19 +48,6 @@ export interface KernelArgs {
   work: "byte" | "uint16" | "float32";
 }
 
-/**
- * A kernel's output block (`x.dstN × y.dstN`): values in the band type, and 255/0 validity.
- *
- * @example
- * ```ts
- * const out: KernelOut = { values: new Float64Array(4), valid: new Uint8Array(4).fill(255) };
- * ```
- */
-export interface KernelOut {
-  values: Float64Array;
-  valid: Uint8Array;
-}
-
 export const RANGE: Partial<Record<DType, [number, number]>> = {
   uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767], uint32: [0, 2 ** 32 - 1], int32: [-(2 ** 31), 2 ** 31 - 1],
 };

@@ -3,7 +3,7 @@
 import { CogError } from "../errors.js";
 import { average, mode } from "./kernels-area.js";
 import { Convolution, type ChunkView } from "./kernels-convolve.js";
-import { FILTERS, type Axis, type KernelArgs, type KernelOut } from "./kernels.js";
+import { FILTERS, type Axis, type KernelArgs } from "./kernels.js";
 import type { PixelWindow } from "./assemble-window.js";
 import type { Raster } from "./raster.js";
 import type { Resampling } from "./resample.js";
@@ -50,12 +50,14 @@ export function resampled(src: Raster, level: PixelWindow, rx: Request, ry: Requ
       const at = (ry.out + by) * dst.width + rx.out + bx;
       for (let b = 0; b < src.bands; b++) {
         const runBand = (kernelMask: ArrayLike<number> | null) => {
+          const to = { data: dst.data as unknown as number[], offset: b * dPlane + at, stride: dst.width, mask: dst.mask!, maskOffset: at, nanNodata: Number.isNaN(dst.nodata) };
           if (kernel) {
-            kernel.run(view, kernelMask, { data: dst.data as unknown as number[], offset: b * dPlane + at, stride: dst.width, mask: dst.mask!, maskOffset: at, nanNodata: Number.isNaN(dst.nodata) });
+            kernel.run(view, kernelMask, to);
             return;
           }
           const args = { chunk: view.plane, offset: view.offset, stride: view.stride, mask: kernelMask, x, y, nodata, fill: opts.fill, dtype: src.dtype, work };
-          write(dst, b, rx.out + bx, ry.out + by, x.dstN, opts.method === "average" ? average(args) : mode(args, { byteSource: src.dtype === "uint8" }));
+          if (opts.method === "average") average(args, to);
+          else mode(args, { byteSource: src.dtype === "uint8" }, to);
         };
         let view: ChunkView = { plane: src.data as unknown as ArrayLike<number>, offset: b * sPlane + y0 * src.width + x0, stride: src.width };
         if (copy) {
@@ -119,20 +121,6 @@ function uniform(a: ArrayLike<number>): boolean {
 function chunkOf(plane: ArrayLike<number>, stride: number, offset: number, w: number, h: number, into: Float64Array): Float64Array {
   for (let y = 0; y < h; y++) for (let x = 0, from = offset + y * stride, to = y * w; x < w; x++) into[to + x] = plane[from + x];
   return into;
-}
-
-function write(dst: Raster, b: number, x0: number, y0: number, w: number, block: KernelOut): void {
-  const data = dst.data as unknown as number[];
-  const mask = dst.mask!;
-  const nanNodata = Number.isNaN(dst.nodata);
-  const plane = b * dst.width * dst.height;
-  for (let j = 0, k = 0; k < block.values.length; j++) {
-    for (let i = 0, d = (y0 + j) * dst.width + x0; i < w; i++, k++, d++) {
-      const v = block.values[k];
-      data[plane + d] = v;
-      if (block.valid[k] && !(nanNodata && v !== v)) mask[d] = 255;
-    }
-  }
 }
 
 /** Throws unless `src` holds the pixels [x0, x1) × [y0, y1) that GDAL reads. */
