@@ -61,22 +61,14 @@ export function assembleWindow(image: ImageInfo, win: PixelWindow, tiles: Readon
   const reuse = into !== undefined && into.data.length >= pixels * image.bands * comps && into.mask.length >= pixels;
   const data = reuse ? into.data.subarray(0, pixels * image.bands * comps) : allocateFilled(image.dtype, pixels * image.bands * comps, opts.fill);
   const mask = reuse ? into.mask.subarray(0, pixels) : new Uint8Array(pixels);
+  const parts = clippedTiles(image, win, tiles);
   // Scratch needs the fill only where no tile writes: tiles never overlap, so their clipped areas
   // adding up to the window's means every value and mask byte is written below.
-  if (reuse && coveredPixels(image, win, tiles) < pixels) {
+  if (reuse && parts.reduce((n, p) => n + (p.cx1 - p.cx0) * (p.cy1 - p.cy0), 0) < pixels) {
     data.fill((typeof data[0] === "bigint" ? BigInt(Number.isFinite(opts.fill) ? Math.trunc(opts.fill) : 0) : opts.fill) as never);
     mask.fill(0);
   }
-  for (const [key, tile] of tiles) {
-    const [tx, ty] = key.split(",").map(Number);
-    const ox = tx * image.tileWidth;
-    const oy = ty * image.tileHeight;
-    // The part of the tile inside both the level and the window.
-    const cx0 = Math.max(ox, win.x, 0);
-    const cy0 = Math.max(oy, win.y, 0);
-    const cx1 = Math.min(ox + image.tileWidth, win.x + win.width, image.width);
-    const cy1 = Math.min(oy + image.tileHeight, win.y + win.height, image.height);
-    if (cx1 <= cx0 || cy1 <= cy0) continue;
+  for (const { tile, ox, oy, cx0, cy0, cx1, cy1 } of parts) {
     const span = (cx1 - cx0) * comps;
     if (cx1 - cx0 === tile.width && cx1 - cx0 === win.width) {
       // Whole rows on both sides: each band is one block copy.
@@ -106,16 +98,18 @@ export function assembleWindow(image: ImageInfo, win: PixelWindow, tiles: Readon
   return raster;
 }
 
-/** How many pixels of `win` the tiles cover (inside the level). */
-function coveredPixels(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<string, Raster>): number {
-  let n = 0;
-  for (const key of tiles.keys()) {
+/** Each tile with the part of it inside both the level and the window (tiles with none left out). */
+function clippedTiles(image: ImageInfo, win: PixelWindow, tiles: ReadonlyMap<string, Raster>) {
+  const out: Array<{ tile: Raster; ox: number; oy: number; cx0: number; cy0: number; cx1: number; cy1: number }> = [];
+  for (const [key, tile] of tiles) {
     const [tx, ty] = key.split(",").map(Number);
-    const w = Math.min((tx + 1) * image.tileWidth, win.x + win.width, image.width) - Math.max(tx * image.tileWidth, win.x, 0);
-    const h = Math.min((ty + 1) * image.tileHeight, win.y + win.height, image.height) - Math.max(ty * image.tileHeight, win.y, 0);
-    if (w > 0 && h > 0) n += w * h;
+    const [ox, oy] = [tx * image.tileWidth, ty * image.tileHeight];
+    const [cx0, cy0] = [Math.max(ox, win.x, 0), Math.max(oy, win.y, 0)];
+    const cx1 = Math.min(ox + image.tileWidth, win.x + win.width, image.width);
+    const cy1 = Math.min(oy + image.tileHeight, win.y + win.height, image.height);
+    if (cx1 > cx0 && cy1 > cy0) out.push({ tile, ox, oy, cx0, cy0, cx1, cy1 });
   }
-  return n;
+  return out;
 }
 
 /**

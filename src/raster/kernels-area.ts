@@ -96,16 +96,16 @@ export function mode(a: KernelArgs, opts: { byteSource: boolean }, to: BlockTarg
       used = 0;
       if (!opts.byteSource) vals.length = sums.length = 0;
       for (let y = y0; y < y1; y++) {
-        for (let at = y * cw + x0, end = y * cw + x1; at < end; at++) {
-          const v = a.chunk[offset + at + (y * (stride - cw))];
+        for (let m = y * cw + x0, at = offset + y * stride + x0, end = m + x1 - x0; m < end; m++, at++) {
+          const v = a.chunk[at];
           if (opts.byteSource) {
             if (a.nodata !== undefined && v === a.nodata) continue;
-            if (a.mask?.[at]) anyValid = true;
+            if (a.mask?.[m]) anyValid = true;
             if (counts[v]++ === 0) touched[used++] = v;
             if (counts[v] > best) [best, found] = [counts[v], v];
             continue;
           }
-          if (a.mask && !a.mask[at]) continue;
+          if (a.mask && !a.mask[m]) continue;
           anyValid = true;
           // GDAL 3.6's loop: a value that does not beat the current best is appended again.
           let k = 0;

@@ -77,6 +77,9 @@ class Kernel {
   private readonly wy: Float64Array;
   private readonly plane: number;
   private readonly integer: boolean;
+  /** Lanczos weights of taps -r…r on an axis that downsamples (undefined when it does not). */
+  private readonly lx: Float64Array | undefined;
+  private readonly ly: Float64Array | undefined;
 
   constructor(
     private readonly src: Raster,
@@ -91,12 +94,10 @@ class Kernel {
     this.plane = src.width * src.height;
     this.integer = !src.dtype.startsWith("float");
     // Downsampling Lanczos weighs tap i by sinc(i × scale) at every pixel: computed once per job.
-    if (weight === lanczosWeight) [this.lx, this.ly] = [downTable(xr, xScale), downTable(yr, yScale)];
+    const lanczos = weight === lanczosWeight;
+    this.lx = lanczos ? downTable(xr, xScale) : undefined;
+    this.ly = lanczos ? downTable(yr, yScale) : undefined;
   }
-
-  /** Lanczos weights of taps -r…r on an axis that downsamples (undefined when it does not). */
-  private lx: Float64Array | undefined;
-  private ly: Float64Array | undefined;
 
   /** GWKBilinearResampleNoMasks4SampleT: the four pixels around the centre, cut at the edges. */
   bilinear4(x: number, y: number, out: Float64Array): boolean {

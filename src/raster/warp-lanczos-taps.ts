@@ -18,7 +18,8 @@ export const lanczosWeight = (x: number): number => {
 
 /**
  * Lanczos taps on one axis: first and last offset (cut at the edges and at ±3) and the weights' sum.
- * `table` holds the downsampling weights of taps -r…r ({@link downTable}).
+ * `table` holds the weights of taps -r…r of a downsampling axis ({@link downTable}); upsampling
+ * weights depend on `delta` and are computed here.
  *
  * @example
  * ```ts
@@ -34,8 +35,7 @@ export function lanczosTaps(lo: number, hi: number, at: number, size: number, sc
   while ((down ? lo * scale : lo - delta) < -3) lo++;
   while ((down ? hi * scale : hi - delta) > 3) hi--;
   let sum = 0;
-  if (table !== undefined) for (let i = lo; i <= hi; i++) sum += w[i - lo] = table[i + r];
-  else if (down) for (let i = lo; i <= hi; i++) sum += w[i - lo] = lanczosWeight(i * scale);
+  if (down) for (let i = lo; i <= hi; i++) sum += w[i - lo] = table![i + r];
   else {
     // GWKResampleOptimizedLanczos: sinc(x)·sinc(x/3) at x = i - delta from one sine, as GDAL
     // writes it (sin π(d+k) = ±sin πd, and sin π(d+k)/3 from sin and cos of πd/3).
