@@ -109,6 +109,23 @@ export function isCogError(error: unknown, code?: CogErrorCode): error is CogErr
 }
 
 /**
+ * Awaits a part of cogread loaded on first use (`import()` of a chunk, a codec): a failed load (a
+ * deployment without that chunk, a network error, WASM that does not compile) is
+ * `COG_UNSUPPORTED` "cannot load <what>", unless it already is a {@link CogError}.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const { readBounds } = await loadPart(import("./raster/read-bounds.js"));
+ * ```
+ */
+export function loadPart<T>(load: Promise<T>, what = "part of cogread", context?: CogErrorContext): Promise<T> {
+  return load.catch((e) => {
+    throw isCogError(e) ? e : new CogError("COG_UNSUPPORTED", `cannot load ${what}: ${e}`, context, { cause: e });
+  });
+}
+
+/**
  * Throws `COG_ABORT` if the signal is aborted. Call before and after each await.
  *
  * @internal

@@ -1,4 +1,4 @@
-import { CogError, isCogError } from "./errors.js";
+import { CogError, isCogError, loadPart } from "./errors.js";
 import { envSettings } from "./env.js";
 import { sharedBlockCache } from "./io/block-cache.js";
 import { sharedTileCache } from "./raster/tile-cache.js";
@@ -30,7 +30,7 @@ export async function openFile(
   const env = envSettings();
   const cacheable = (options.headerCache ?? env.headerCache ?? true) !== false && /^(https?|s3|gs):\/\//i.test(cacheKey);
   const cached = cacheable ? headerCache.get(cacheKey) : undefined;
-  const snapshot = options.snapshot ? (await import("./io/snapshot-decode.js")).decodeSnapshot(options.snapshot) : undefined;
+  const snapshot = options.snapshot ? (await loadPart(import("./io/snapshot-decode.js"))).decodeSnapshot(options.snapshot) : undefined;
   // A changed file drops what was cached of it: its header, its blocks and its decoded tiles.
   const onChange = () => {
     headerCache.delete(cacheKey);
@@ -62,7 +62,7 @@ export async function openFile(
     const northUp = gt !== undefined && gt[2] === 0 && gt[4] === 0;
     // Where the image lies on the web map: its code and proj4 load only for a north-up file.
     const bounds = northUp ? transformBounds(gt, main.width, main.height) : undefined;
-    const extent = bounds ? await (await import("./raster/geo-extent.js")).geoExtent({ crs: dataset.crs, bounds, width: main.width, height: main.height, url }, zoomRange) : undefined;
+    const extent = bounds ? await (await loadPart(import("./raster/geo-extent.js"))).geoExtent({ crs: dataset.crs, bounds, width: main.width, height: main.height, url }, zoomRange) : undefined;
     if (cacheable) headerCache.set(cacheKey, { dataset, extent, etag: (source.inner as { etag?: string }).etag });
     return { source, dataset, extent, cacheKey };
   } catch (e) {

@@ -1,3 +1,4 @@
+import { loadPart } from "./errors.js";
 import type { OverviewStrategy } from "./locate/overview.js";
 import type { ReadPlan } from "./locate/plan.js";
 import type { MapTileContext, MapTileOptions } from "./raster/map-tile.js";
@@ -71,8 +72,8 @@ export function createPlanner(deps: {
     readWindow: (win, z = 0) => forWindow(win, z),
     // Resampling and warping load on first use (./reader.ts says why).
     read: (bounds, shape, opts = {}) =>
-      run(async () => (await import("./raster/read-bounds.js")).readBounds({ ...deps.boundsContext(), readWindow: capture }, bounds, shape, opts)),
+      run(async () => (await loadPart(import("./raster/read-bounds.js"))).readBounds({ ...deps.boundsContext(), readWindow: capture }, bounds, shape, opts)),
     tile: (x, y, z, opts = {}) =>
-      run(async () => (await import("./raster/map-tile.js")).readMapTile({ ...deps.mapTileContext(), fetchWindow: capture }, x, y, z, opts)),
+      run(async () => (await loadPart(import("./raster/map-tile.js"))).readMapTile({ ...deps.mapTileContext(), fetchWindow: capture }, x, y, z, opts)),
   };
 }

@@ -1,4 +1,4 @@
-import { CogError } from "./errors.js";
+import { CogError, loadPart } from "./errors.js";
 import type { CountingSource, RequestStats } from "./io/stats.js";
 import { locateBlocks, tileBlockIndices, type BlockRange } from "./locate/blocks.js";
 import type { OpenOptions } from "./options.js";
@@ -275,7 +275,7 @@ export class COGReaderCore {
     checkRasterSize({ width, height, bands: image.bands, dtype: image.dtype }, this.limits, "maxWindowBytes", "window", { url: this.url, z });
     checkTileSize(image, this.limits, { url: this.url, z });
     // Windows load their assembly code on first use: getTile alone never needs it (README, "Bundle sizes").
-    const { fetchPixelWindow, tilesForWindow } = await import("./raster/assemble-window.js");
+    const { fetchPixelWindow, tilesForWindow } = await loadPart(import("./raster/assemble-window.js"));
     const tiles = tilesForWindow(image, win).map(([x, y]) => [x, y, z] as const);
     const { cache, key } = this.blocks;
     const prefetched =

@@ -1,5 +1,5 @@
 import { COGReaderCore } from "./reader-core.js";
-import { CogError } from "./errors.js";
+import { CogError, loadPart } from "./errors.js";
 import type { OpenOptions } from "./options.js";
 import { openFile } from "./open.js";
 import { mergeRequests } from "./io/prefetch.js";
@@ -66,7 +66,7 @@ export class COGReader extends COGReaderCore {
     // Resampling (and, for tile(), warping) load on first use: a viewer that only calls getTile
     // keeps them out of its first download (README, "Bundle sizes"). The window assembly code that
     // readWindow loads comes in parallel.
-    const [{ readBounds }] = await Promise.all([import("./raster/read-bounds.js"), import("./raster/assemble-window.js")]);
+    const [{ readBounds }] = await loadPart(Promise.all([import("./raster/read-bounds.js"), import("./raster/assemble-window.js")]));
     return readBounds(this.boundsContext(), bounds, shape, this.withEnvDefaults(opts));
   }
 
@@ -84,7 +84,7 @@ export class COGReader extends COGReaderCore {
    * ```
    */
   async tile(x: number, y: number, z: number, opts: MapTileOptions = {}): Promise<Raster> {
-    const [{ readMapTile }] = await Promise.all([import("./raster/map-tile.js"), import("./raster/assemble-window.js")]);
+    const [{ readMapTile }] = await loadPart(Promise.all([import("./raster/map-tile.js"), import("./raster/assemble-window.js")]));
     return readMapTile(this.mapTileContext(), x, y, z, this.withEnvDefaults(opts));
   }
 
@@ -101,7 +101,7 @@ export class COGReader extends COGReaderCore {
   get plan(): ReadPlanner {
     const { dataset } = this;
     // The planner loads on its first call; what it shares with the reads comes from here.
-    const planner = async () => (await import("./plan-reads.js")).createPlanner({
+    const planner = async () => (await loadPart(import("./plan-reads.js"))).createPlanner({
       images: dataset.images,
       planTiles: (tiles, window) => {
         for (const [x, y, z] of tiles) tileBlockIndices(dataset.images[z] ?? dataset.images[0], x, y, z);
@@ -121,13 +121,8 @@ export class COGReader extends COGReaderCore {
 
   /** Options the caller left out take their COGREAD_* environment values. */
   private withEnvDefaults<T extends { boundless?: boolean; fillValue?: number; overviewStrategy?: OverviewStrategy }>(opts: T): T {
-    const env = envSettings();
-    return {
-      ...(env.boundless !== undefined ? { boundless: env.boundless } : {}),
-      ...(env.fillValue !== undefined ? { fillValue: env.fillValue } : {}),
-      ...(env.overviewStrategy !== undefined ? { overviewStrategy: env.overviewStrategy } : {}),
-      ...opts,
-    };
+    const { boundless, fillValue, overviewStrategy } = envSettings();
+    return { boundless, fillValue, overviewStrategy, ...opts };
   }
 
   private mapTileContext(): MapTileContext {
@@ -173,10 +168,10 @@ export class COGReader extends COGReaderCore {
     let toImage: PointTransform | undefined;
     if (crs === "EPSG:4326") toImage = this.requireExtent().fromLonLat;
     else if (crs !== "image") {
-      const { crsDefinition, pointTransform } = await import("./raster/projection.js");
+      const { crsDefinition, pointTransform } = await loadPart(import("./raster/projection.js"));
       toImage = await pointTransform(crs, await crsDefinition(this.crs, this.url));
     }
-    const { readPoint } = await import("./raster/point.js");
+    const { readPoint } = await loadPart(import("./raster/point.js"));
     return readPoint({ transform: gt, width: this.width, height: this.height, url: this.url, readWindow: (w, z, o) => this.readWindow(w, z, o) }, toImage ? toImage(x, y) : [x, y], opts);
   }
 

@@ -1,4 +1,4 @@
-import { CogError, isCogError, type CogErrorContext } from "../errors.js";
+import { CogError, type CogErrorContext, loadPart } from "../errors.js";
 import { compressionName } from "../tiff/names.js";
 import { TAG } from "../tiff/tags.js";
 import type { Codec } from "./types.js";
@@ -63,13 +63,7 @@ export async function getCodec(compression: number, context: CogErrorContext = {
       if (loaded.get(compression) === promise) loaded.delete(compression);
     });
   }
-  try {
-    return await codec;
-  } catch (e) {
-    if (isCogError(e)) throw e;
-    const message = `cannot load the ${compressionName(compression)} codec (compression ${compression}): ${(e as Error)?.message ?? e}`;
-    throw new CogError("COG_UNSUPPORTED", message, { ...context, tag: TAG.Compression }, { cause: e });
-  }
+  return loadPart(codec, `the ${compressionName(compression)} codec (compression ${compression})`, { ...context, tag: TAG.Compression });
 }
 
 /**

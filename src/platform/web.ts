@@ -1,7 +1,7 @@
 // The portable side of the platform seam (browsers, workerd, Deno, Bun): no Node built-ins, no
 // undici. It exports the names of ./node.ts with the same types: FileSource throws
 // `COG_UNSUPPORTED` saying what to use instead, createDecodePool runs Web Workers.
-import { CogError } from "../errors.js";
+import { CogError, loadPart } from "../errors.js";
 import type { DecodePool } from "../decode/worker-pool.js";
 import type * as NodePlatform from "./node.js";
 import { FetchSource } from "../source/fetch.js";
@@ -32,7 +32,7 @@ export const HttpSource = WebHttpSource as unknown as typeof NodePlatform.HttpSo
 
 /** Web Workers where there are some (Vite and webpack 5 bundle the worker script), else COG_UNSUPPORTED. */
 export async function createDecodePool(opts: { size?: number } = {}): Promise<DecodePool> {
-  const { createWebDecodePool } = await import("../decode/web-pool.js");
+  const { createWebDecodePool } = await loadPart(import("../decode/web-pool.js"));
   return createWebDecodePool(opts, () => new Worker(new URL("../decode/web-worker.js", import.meta.url), { type: "module" }));
 }
 

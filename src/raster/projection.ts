@@ -10,7 +10,15 @@ let proj4Module: Promise<Proj4> | undefined;
 
 /** proj4, loaded on first use only: files in EPSG:4326 or EPSG:3857 never load it. */
 async function loadProj4(): Promise<Proj4> {
-  proj4Module ??= import("proj4").then((m) => (m as unknown as { default: Proj4 }).default ?? (m as unknown as Proj4));
+  // A failed load is COG_UNSUPPORTED, as a codec's, and is tried again on the next call. (Not
+  // loadPart of errors.ts: the CLI bundles this module and takes errors.ts from the public index.)
+  proj4Module ??= import("proj4").then(
+    (m) => (m as unknown as { default: Proj4 }).default ?? (m as unknown as Proj4),
+    (e: unknown) => {
+      proj4Module = undefined;
+      throw new CogError("COG_UNSUPPORTED", `cannot load proj4: ${e}`, {}, { cause: e });
+    },
+  );
   return proj4Module;
 }
 

@@ -1,4 +1,4 @@
-import { CogError } from "../errors.js";
+import { CogError, loadPart } from "../errors.js";
 import { fileSource, httpSource } from "../platform/node.js";
 import { MemorySource } from "./memory.js";
 import { gcsHttpsUrl, s3ObjectPath } from "./bucket-url.js";
@@ -81,7 +81,7 @@ export function openSource(input: SourceInput, options: SourceOptions = {}): Sou
   if (scheme === "s3") {
     const object = s3ObjectPath(text); // a bad URL throws here; the S3 request code loads with the first read
     return new LazySource(text, async () => {
-      const { requestUrl, init } = (await import("./s3-request.js")).s3Request(text, object, options.s3);
+      const { requestUrl, init } = (await loadPart(import("./s3-request.js"))).s3Request(text, object, options.s3);
       return new FetchSource(requestUrl, init);
     });
   }

@@ -1,3 +1,4 @@
+import { loadPart } from "../errors.js";
 import type { S3Credentials } from "./s3-credentials.js";
 
 // What S3Source sends each request through: AWS Signature V4 and S3's error codes. Imported by
@@ -46,7 +47,7 @@ export function s3Fetch(settings: S3FetchSettings): (input: RequestInfo | URL, i
       headers.delete("accept-encoding");
       const { accessKeyId, secretAccessKey, sessionToken } = creds;
       // Loaded on the first signed request only: public buckets never pay for it.
-      const { AwsV4Signer } = await import("aws4fetch");
+      const { AwsV4Signer } = await loadPart(import("aws4fetch"), "the S3 request signer (aws4fetch)");
       const signer = new AwsV4Signer({
         method: init.method ?? "GET", url: target, headers, accessKeyId, secretAccessKey, sessionToken,
         service: "s3", region, cache: signingKeys,

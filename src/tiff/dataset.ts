@@ -1,4 +1,4 @@
-import { CogError, isCogError } from "../errors.js";
+import { CogError, isCogError, loadPart } from "../errors.js";
 import type { HeaderReader } from "../io/header-reader.js";
 import type { CogLimits } from "../options.js";
 import type { CrsInfo } from "./crs.js";
@@ -98,7 +98,7 @@ function readGhost(header: HeaderReader, tiff: TiffHeader): GhostArea | undefine
 /** GDAL_METADATA; its XML parser loads only for a file that has the tag (README, "Bundle sizes"). */
 async function readGdalMetadata(xml: string | undefined): Promise<GdalMetadata> {
   if (xml === undefined) return { dataset: {}, bands: [] };
-  return (await import("./gdal-metadata.js")).parseGdalMetadata(xml);
+  return (await loadPart(import("./gdal-metadata.js"))).parseGdalMetadata(xml);
 }
 
 /** What `crsFromGeoKeys` makes of no GeoKeys (test/crs.test.ts checks they agree). */
@@ -111,7 +111,7 @@ export const NO_CRS: Readonly<CrsInfo> = { rasterType: "area" };
 async function readGeo(ifd: Ifd, warnings: string[]): Promise<{ geoKeys: GeoKeys; crs: CrsInfo }> {
   const directory = ifd.numbers(TAG.GeoKeyDirectory);
   if (directory === undefined) return { geoKeys: new Map(), crs: { ...NO_CRS } };
-  const { crsFromGeoKeys, parseGeoKeys } = await import("./geo.js");
+  const { crsFromGeoKeys, parseGeoKeys } = await loadPart(import("./geo.js"));
   let geoKeys: GeoKeys;
   try {
     geoKeys = parseGeoKeys(directory, ifd.numbers(TAG.GeoDoubleParams), ifd.string(TAG.GeoAsciiParams));
