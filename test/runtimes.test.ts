@@ -17,8 +17,13 @@ import { makeConsumer, ROOT } from "./runtimes/consumer.js";
 const APP = `import * as cogread from "cogread";
 import * as render from "cogread/render";
 import * as mosaic from "cogread/mosaic";
-import { mosaicCases, renderCases, runCases } from "./cases.ts";
+import { centreTile, mosaicCases, renderCases, runCases } from "./cases.ts";
 globalThis.runCases = (baseUrl) => runCases(cogread, baseUrl);
+// tile() of a file, as "resolved" or the error's "code: message" (a deployment may lack a chunk).
+globalThis.tileOutcome = async (url) => {
+  const cog = await cogread.COGReader.open(url);
+  return cog.tile(...centreTile(cog)).then(() => "resolved", (e) => e.code + ": " + e.message);
+};
 globalThis.renderCases = (baseUrl) => renderCases(cogread, render, baseUrl);
 globalThis.mosaicCases = (baseUrl) => mosaicCases(mosaic, baseUrl);
 globalThis.runCasesInWorkers = async (baseUrl) => {
@@ -314,6 +319,27 @@ describe("runtimes: the packed package", () => {
       expect(inWorkers).toMatch(/^COG_UNSUPPORTED: decode worker did not start/);
       expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
     }, 90_000);
+
+    it.skipIf(chromiumMissing() !== undefined)("in headless Chromium, a deployment without the warping chunk: tile() is COG_UNSUPPORTED naming it", async () => {
+      expect(built, "the esbuild test above must pass first").toBe(true);
+      // The chunk with tile()'s code, found by one of its messages (the names are minified).
+      const chunks = readdirSync(outdir).filter((f) => f.endsWith(".js") && readFileSync(path.join(outdir, f), "utf8").includes("does not project into the image"));
+      expect(chunks).toHaveLength(1);
+      files[`/esbuild-partial/index.html`] = readFileSync(path.join(dir, "index.html"));
+      const page = servePage(outdir, "esbuild-partial");
+      delete files[`/esbuild-partial/${chunks[0]}`];
+      const { context, close } = await launchChromium();
+      try {
+        const tab = await context.newPage();
+        tab.setDefaultTimeout(30_000);
+        await tab.goto(page);
+        await tab.waitForFunction(() => typeof (globalThis as { tileOutcome?: unknown }).tileOutcome === "function");
+        const outcome = await tab.evaluate((url) => (globalThis as unknown as { tileOutcome(u: string): Promise<string> }).tileOutcome(url), `${server!.url}/uint8_1band_deflate_block256_ovr2.tif`);
+        expect(outcome).toMatch(new RegExp(`^COG_UNSUPPORTED: cannot load part of cogread: .*${chunks[0]!.replace(".", "\\.")}`));
+      } finally {
+        await close();
+      }
+    }, 60_000);
 
     it(`size budget: core (open + DEFLATE + getTile) under ${CORE_BUDGET / 1024} KB gzipped; each codec chunk with its WASM`, async () => {
       // A viewer that only opens a file and reads tiles, bundled on its own (one entry: a second
