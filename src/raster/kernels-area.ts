@@ -97,45 +97,57 @@ function put(to: BlockTarget, i: number, j: number, v: number, valid: boolean): 
  */
 export function mode(a: KernelArgs, opts: { byteSource: boolean }, to: BlockTarget): void {
   const [W, H, cw] = [a.x.dstN, a.y.dstN, a.x.chunkN];
+  // Each column's span once.
+  const [X0, X1] = [new Int32Array(W), new Int32Array(W)];
+  for (let i = 0; i < W; i++) [X0[i], X1[i]] = span(a.x, i);
   const counts = new Int32Array(256);
   const [vals, sums]: number[][] = [[], []];
   const touched = new Uint8Array(256);
   let used = 0;
+  const { chunk, mask, nodata } = a;
+  const byte = opts.byteSource;
+  const hasNodata = nodata !== undefined;
   const [offset, stride] = [a.offset ?? 0, a.stride ?? cw];
   for (let j = 0; j < H; j++) {
     const [y0, y1] = span(a.y, j);
     for (let i = 0; i < W; i++) {
-      const [x0, x1] = span(a.x, i);
+      const [x0, x1] = [X0[i], X1[i]];
       let found: number | undefined;
-      let [best, anyValid] = [0, !a.mask];
-      // Clear the bins the last footprint used, not all 256 (a histogram per output pixel).
-      for (let k = 0; k < used; k++) counts[touched[k]] = 0;
-      used = 0;
-      if (!opts.byteSource) vals.length = sums.length = 0;
-      for (let y = y0; y < y1; y++) {
-        for (let m = y * cw + x0, at = offset + y * stride + x0, end = m + x1 - x0; m < end; m++, at++) {
-          const v = a.chunk[at];
-          if (opts.byteSource) {
-            if (a.nodata !== undefined && v === a.nodata) continue;
-            if (a.mask?.[m]) anyValid = true;
-            if (counts[v]++ === 0) touched[used++] = v;
-            if (counts[v] > best) [best, found] = [counts[v], v];
-            continue;
-          }
-          if (a.mask && !a.mask[m]) continue;
-          anyValid = true;
-          // GDAL 3.6's loop: a value that does not beat the current best is appended again.
-          let k = 0;
-          for (; k < vals.length; k++) if (vals[k] === v && ++sums[k] > sums[best]) break;
-          if (k < vals.length) [best, found] = [k, v];
-          else {
-            vals.push(v);
-            sums.push(1);
-            if (found === undefined) [best, found] = [k, v];
+      let [best, anyValid] = [0, !mask];
+      if (byte) {
+        // Clear the bins the last footprint used, not all 256 (a histogram per output pixel).
+        for (let k = 0; k < used; k++) counts[touched[k]] = 0;
+        used = 0;
+        for (let y = y0; y < y1; y++) {
+          for (let m = y * cw + x0, at = offset + y * stride + x0, end = m + x1 - x0; m < end; m++, at++) {
+            const v = chunk[at];
+            if (hasNodata && v === nodata) continue;
+            if (mask !== null && mask[m]) anyValid = true;
+            const c = ++counts[v];
+            if (c === 1) touched[used++] = v;
+            if (c > best) [best, found] = [c, v];
           }
         }
+      } else {
+        vals.length = sums.length = 0;
+        for (let y = y0; y < y1; y++) {
+          for (let m = y * cw + x0, at = offset + y * stride + x0, end = m + x1 - x0; m < end; m++, at++) {
+            if (mask !== null && !mask[m]) continue;
+            const v = chunk[at];
+            anyValid = true;
+            // GDAL 3.6's loop: a value that does not beat the current best is appended again.
+            let k = 0;
+            for (; k < vals.length; k++) if (vals[k] === v && ++sums[k] > sums[best]) break;
+            if (k < vals.length) [best, found] = [k, v];
+            else {
+              vals.push(v);
+              sums.push(1);
+              if (found === undefined) [best, found] = [k, v];
+            }
+          }
+        }
+        if (found !== undefined) found = vals[best];
       }
-      if (!opts.byteSource && found !== undefined) found = vals[best];
       put(to, i, j, found === undefined ? a.fill : toBandType(found, a.dtype), found !== undefined && anyValid);
     }
   }
