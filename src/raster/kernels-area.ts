@@ -71,7 +71,7 @@ export function average(a: KernelArgs, to: BlockTarget): void {
         continue;
       }
       let v = integer ? Math.trunc(total / weight + 0.5) : Math.fround(total / weight);
-      if (v === noValue) v = replacementFor(a.dtype, a.nodata!);
+      if (noValue !== undefined && v === noValue) v = replacementFor(a.dtype, a.nodata!);
       // Byte and UInt16 work is the band type already: a weighted mean of its values, rounded.
       put(to, i, j, integer ? v : toBandType(v, a.dtype), true);
     }

@@ -114,9 +114,10 @@ export function storer(dtype: DType, nodata: number | undefined): (v: number) =>
   const [lo, hi] = r;
   // GDAL avoids writing the destination nodata value by chance (ClampRoundAndAvoidNoData).
   const dodge = nodata === undefined || !Number.isInteger(nodata) ? undefined : nodata === hi ? nodata - 1 : nodata + 1;
+  if (dodge === undefined) return (v) => (v < lo ? lo : v > hi ? hi : Math.floor(v + 0.5));
   return (v) => {
     const out = v < lo ? lo : v > hi ? hi : Math.floor(v + 0.5);
-    return out === nodata ? dodge! : out;
+    return out === nodata ? dodge : out;
   };
 }
 
