@@ -20,6 +20,7 @@ export function area(job: WarpJob): void {
   const marginX = 2 * Math.max(1, Math.ceil(1 / job.xScale));
   const marginY = 2 * Math.max(1, Math.ceil(1 / job.yScale));
   const pick = picker(job.method, src.dtype);
+  const [sum, rms, all] = [job.method === "average" || job.method === "rms", job.method === "rms", valid.all];
   const [dx, dy] = [job.shift?.x ?? 0, job.shift?.y ?? 0];
   for (const o of regionOffsets(job)) {
     let xa = c.x0[o] - dx;
@@ -46,17 +47,23 @@ export function area(job: WarpJob): void {
     if (y0 === y1 && y1 < H) y1++;
     let any = false;
     for (let b = 0; b < src.bands; b++) {
-      pick.reset();
+      // Average and rms sum in place; the other methods go through their picker.
+      let [total, weight, count] = [0, 0, 0];
+      if (!sum) pick.reset();
       for (let y = y0; y < y1; y++) {
         const wy = y === y0 ? (y0 + 1 === y1 ? 1 : 1 - (ya - y0)) : y + 1 === y1 ? 1 - (y1 - yb) : 1;
-        for (let x = x0; x < x1; x++) {
-          const s = y * W + x;
-          if (!valid.all && !valid.at(b, s)) continue;
+        for (let x = x0, s = y * W + x0; x < x1; x++, s++) {
+          if (!all && !valid.at(b, s)) continue;
           const w = x === x0 ? (x0 + 1 === x1 ? wy : wy * (1 - (xa - x0))) : x + 1 === x1 ? wy * (1 - (x1 - xb)) : wy;
-          pick.add(data[b * plane + s], w);
+          const v = data[b * plane + s];
+          if (sum) {
+            total += rms ? v * v * w : v * w;
+            weight += w;
+            count++;
+          } else pick.add(v);
         }
       }
-      const v = pick.result();
+      const v = !sum ? pick.result() : count === 0 || !(weight > 0) ? undefined : rms ? Math.sqrt(total / weight) : total / weight;
       if (v === undefined) continue;
       (dst.data as unknown as number[])[b * n + o] = store(v);
       any = true;
@@ -65,15 +72,15 @@ export function area(job: WarpJob): void {
   }
 }
 
-/** One area method's accumulator over the pixels of a footprint. */
+/** The accumulator of a footprint's pixels for mode, min, max and the quantiles (unweighted). */
 interface Picker {
   reset(): void;
-  add(value: number, weight: number): void;
+  add(value: number): void;
   result(): number | undefined;
 }
 
 function picker(method: WarpMethod, dtype: DType): Picker {
-  let [total, weight, count, best] = [0, 0, 0, 0];
+  let [count, best] = [0, 0];
   let found: number | undefined;
   const values: number[] = [];
   const integer = dtype === "uint8" || dtype === "uint16" || dtype === "int16";
@@ -86,45 +93,49 @@ function picker(method: WarpMethod, dtype: DType): Picker {
   const quantile = method === "med" ? 0.5 : method === "q1" ? 0.25 : 0.75;
   return {
     reset() {
-      [total, weight, count, best, found] = [0, 0, 0, 0, undefined];
+      [count, best, found] = [0, 0, undefined];
       // Array length writes are slow calls in V8: only when there is something to drop.
       if (values.length > 0) values.length = sums.length = 0;
       for (let k = 0; k < used; k++) histogram![touched[k]] = 0;
       used = 0;
     },
-    add(v, w) {
-      count++;
-      if (method === "average" || method === "rms") {
-        total += method === "rms" ? v * v * w : v * w;
-        weight += w;
-      }
-      else if (method === "min") found = found === undefined || v < found ? v : found;
-      else if (method === "max") found = found === undefined || v > found ? v : found;
-      else if (method === "mode" && histogram) {
-        const k = Math.trunc(v) + offset;
-        if (histogram[k] === 0) touched[used++] = k;
-        if (++histogram[k] > best) {
-          best = histogram[k];
-          found = Math.trunc(v);
-        }
-      } else if (method === "mode") {
-        // GWKAOM_Fmode: float32 values, a list; a value that does not beat the best is re-added.
-        const f = Math.fround(v);
-        let i = 0;
-        for (; i < values.length; i++) if (values[i] === f && ++sums[i] > sums[best]) break;
-        if (i < values.length) best = i;
-        else {
-          values.push(f);
-          sums.push(1);
-          if (found === undefined) [best, found] = [i, f];
-        }
-        found = values[best];
-      } else values.push(v);
-    },
+    // One function per method: no dispatch per source pixel.
+    add:
+      method === "min" || method === "max"
+        ? (v) => {
+            found = count++ === 0 || (method === "min" ? v < found! : v > found!) ? v : found;
+          }
+        : histogram !== null
+          ? (v) => {
+              count++;
+              const k = Math.trunc(v) + offset;
+              if (histogram[k] === 0) touched[used++] = k;
+              if (++histogram[k] > best) {
+                best = histogram[k];
+                found = Math.trunc(v);
+              }
+            }
+          : method === "mode"
+            ? (v) => {
+                count++;
+                // GWKAOM_Fmode: float32 values, a list; a value that does not beat the best is re-added.
+                const f = Math.fround(v);
+                let i = 0;
+                for (; i < values.length; i++) if (values[i] === f && ++sums[i] > sums[best]) break;
+                if (i < values.length) best = i;
+                else {
+                  values.push(f);
+                  sums.push(1);
+                  if (found === undefined) [best, found] = [i, f];
+                }
+                found = values[best];
+              }
+            : (v) => {
+                count++;
+                values.push(v);
+              },
     result() {
       if (count === 0) return undefined;
-      if (method === "average") return weight > 0 ? total / weight : undefined;
-      if (method === "rms") return weight > 0 ? Math.sqrt(total / weight) : undefined;
       if (method === "med" || method === "q1" || method === "q3") {
         values.sort((a, b) => a - b);
         return values[Math.ceil(quantile * values.length - 1)];
