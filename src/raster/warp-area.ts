@@ -54,9 +54,9 @@ export function area(job: WarpJob): void {
         const wy = y === y0 ? (y0 + 1 === y1 ? 1 : 1 - (ya - y0)) : y + 1 === y1 ? 1 - (y1 - yb) : 1;
         for (let x = x0, s = y * W + x0; x < x1; x++, s++) {
           if (!all && !valid.at(b, s)) continue;
-          const w = x === x0 ? (x0 + 1 === x1 ? wy : wy * (1 - (xa - x0))) : x + 1 === x1 ? wy * (1 - (x1 - xb)) : wy;
           const v = data[b * plane + s];
           if (sum) {
+            const w = x === x0 ? (x0 + 1 === x1 ? wy : wy * (1 - (xa - x0))) : x + 1 === x1 ? wy * (1 - (x1 - xb)) : wy;
             total += rms ? v * v * w : v * w;
             weight += w;
             count++;
