@@ -63,5 +63,8 @@ export function lonLatMercator(from: string, to: string): PointTransform | undef
   const b = KNOWN.get(to);
   if (a === undefined || b === undefined) return undefined;
   const f = a === b ? identity : a === "lonlat" ? toMercator : toLonLat;
-  return (x, y) => (Number.isFinite(x) && Number.isFinite(y) ? f(x, y) : [NaN, NaN]);
+  const t: PointTransform = (x, y) => (Number.isFinite(x) && Number.isFinite(y) ? f(x, y) : [NaN, NaN]);
+  // Not toMercator: a pole's x is NaN, whatever its longitude.
+  t.separable = f !== toMercator;
+  return t;
 }

@@ -162,16 +162,18 @@ export async function readMapTile(ctx: MapTileContext, x: number, y: number, z: 
     for (const a of area ? [x0s, y0s, x1s, y1s] : [xs, ys]) a.fill(NaN);
   }
   const corners = area ? { x0: x0s, y0: y0s, x1: x1s, y1: y1s } : undefined;
+  const separable = ctx.fromMercator.separable === true;
+  const points = separable ? gridPoints : chunkPoints;
   for (const c of chunks) {
     if (corners) {
-      chunkPoints(exact, c, size, 0, corners.x0, corners.y0);
-      chunkPoints(exact, c, size, 1, corners.x1, corners.y1);
-    } else chunkPoints(exact, c, size, 0.5, xs, ys);
+      points(exact, c, size, 0, corners.x0, corners.y0);
+      points(exact, c, size, 1, corners.x1, corners.y1);
+    } else points(exact, c, size, 0.5, xs, ys);
     const whole = c.x === win.x && c.y === win.y && c.width === win.width && c.height === win.height;
     const part = whole ? src : subRaster(src, { x: c.x - win.x, y: c.y - win.y, width: c.width, height: c.height });
     const region = { x: c.dstX, y: c.dstY, width: c.dstWidth, height: c.dstHeight };
     // The points are level pixels; the kernels subtract the chunk's window offset (GDAL's nSrcXOff).
-    warpKernel({ src: part, dst, xs, ys, corners, xScale: c.xScale, yScale: c.yScale, method, region, shift: { x: c.x, y: c.y }, alphaBand });
+    warpKernel({ src: part, dst, xs, ys, corners, xScale: c.xScale, yScale: c.yScale, method, region, shift: { x: c.x, y: c.y }, alphaBand, separable });
   }
   return opts.bands ? selectBands(dst, opts.bands, ctx.url) : dst;
 }
@@ -187,6 +189,27 @@ function chunkPoints(exact: ExactTransform, c: WarpChunk, size: number, at: numb
     const row = c.dstY + j + at;
     const o = (c.dstY + j) * size + c.dstX;
     approxRow((col) => exact(col, row), c.dstWidth, APPROX_ERROR, xs.subarray(o, o + c.dstWidth), ys.subarray(o, o + c.dstWidth), c.dstX + at);
+  }
+}
+
+/**
+ * {@link chunkPoints} for a separable transform (PointTransform.separable: a file in EPSG:3857
+ * or EPSG:4326), with the same numbers from far fewer transforms. Along a row y is constant, so
+ * the approximate transformer's choices depend on x alone: every row gets the x of the first
+ * (run with y set to 0), and each row one y, its first point's.
+ */
+function gridPoints(exact: ExactTransform, c: WarpChunk, size: number, at: number, xs: Float64Array, ys: Float64Array): void {
+  const first = c.dstY * size + c.dstX;
+  const xOnly = (col: number): [number, number] | undefined => {
+    const p = exact(col, c.dstY + at);
+    return p && [p[0], 0];
+  };
+  approxRow(xOnly, c.dstWidth, APPROX_ERROR, xs.subarray(first, first + c.dstWidth), ys.subarray(first, first + c.dstWidth), c.dstX + at);
+  for (let j = 0; j < c.dstHeight; j++) {
+    const o = (c.dstY + j) * size + c.dstX;
+    if (j > 0) xs.copyWithin(o, first, first + c.dstWidth);
+    const p = exact(c.dstX + at, c.dstY + j + at);
+    ys.fill(p ? p[1] : NaN, o, o + c.dstWidth);
   }
 }
 

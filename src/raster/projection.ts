@@ -3,7 +3,15 @@ import type { CrsInfo } from "../tiff/crs.js";
 import { lonLatMercator } from "./lonlat-mercator.js";
 
 /** Transforms a point between two CRSs. */
-export type PointTransform = (x: number, y: number) => [number, number];
+export interface PointTransform {
+  (x: number, y: number): [number, number];
+  /**
+   * True when the output x depends on the input x alone and the output y on the input y alone
+   * (EPSG:3857 to itself or to EPSG:4326): a map tile's source coordinates are then one row of
+   * x and one column of y.
+   */
+  separable?: boolean;
+}
 
 type Proj4 = typeof import("proj4");
 let proj4Module: Promise<Proj4> | undefined;

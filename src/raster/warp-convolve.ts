@@ -3,6 +3,7 @@
 // pixel samples the source around its centre, with weights scaled when downsampling.
 import type { Raster } from "./raster.js";
 import { bilinearAllValid, cubicAllValid } from "./warp-four-sample.js";
+import { bilinearGrid, cubicGrid } from "./warp-grid.js";
 import { regionOffsets, sourceIndex, storer, Validity, type WarpJob, type WarpMethod } from "./warp-job.js";
 import { downTable, lanczosTaps, lanczosWeight } from "./warp-lanczos-taps.js";
 
@@ -63,7 +64,10 @@ export function convolve(job: WarpJob, filter: { radius: number; weight: Weight 
     }
     if (any) dst.mask![o] = 255;
   };
-  if (four && valid.all) return (job.method === "bilinear" ? bilinearAllValid : cubicAllValid)(job, store, pixel);
+  if (four && valid.all) {
+    const kernel = job.method === "bilinear" ? (job.separable ? bilinearGrid : bilinearAllValid) : job.separable ? cubicGrid : cubicAllValid;
+    return kernel(job, store, pixel);
+  }
   for (const o of regionOffsets(job)) {
     const x = job.xs[o] - dx;
     const y = job.ys[o] - dy;

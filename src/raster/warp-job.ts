@@ -40,6 +40,12 @@ export interface WarpJob {
   method: WarpMethod;
   /** The destination pixels this job warps (a gdalwarp chunk). Default: all of `dst`. */
   region?: { x: number; y: number; width: number; height: number };
+  /**
+   * Set when every row of the region has the `xs` of its first row and one `y` (a separable
+   * transform, PointTransform.separable): the kernels that know it work from one row of x and one
+   * column of y, with the same numbers.
+   */
+  separable?: boolean;
   /** Subtracted from `xs`/`ys`/`corners` to get `src` pixels (where `src` starts in their frame). */
   shift?: { x: number; y: number };
   /**

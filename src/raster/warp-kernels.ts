@@ -24,6 +24,47 @@ export function warpKernel(job: WarpJob): void {
   if (job.alphaBand !== undefined) alphaAsDensity(job, job.alphaBand);
 }
 
+/**
+ * Nearest for a separable job over a fully valid source: each column's source column once (as
+ * {@link sourceIndex} rounds), then each row one source row, gathered band by band; a row with
+ * the source row of the row before is a copy of it. False, with nothing written, when the
+ * columns inside the source are not one run (the table path handles that).
+ */
+function nearestGrid(job: WarpJob, r: { x: number; y: number; width: number; height: number }, dx: number, dy: number): boolean {
+  const { src, dst, xs, ys } = job;
+  const [sw, sh, dw] = [src.width, src.height, dst.width];
+  const cols = scratchInts(r.width, 0);
+  let [i0, i1] = [-1, -1];
+  for (let i = 0, o = r.y * dw + r.x; i < r.width; i++, o++) {
+    const x = xs[o] - dx;
+    const inside = x >= 0 && x + 1e-10 <= sw;
+    cols[i] = inside ? Math.min((x + 1e-10) | 0, sw - 1) : -1;
+    if (inside && i0 < 0) i0 = i;
+    if (inside) {
+      if (i1 >= 0 && i1 !== i) return false;
+      i1 = i + 1;
+    }
+  }
+  if (i0 < 0) return true;
+  const [sp, dp] = [sw * sh, dw * dst.height];
+  const [s, d] = [src.data as unknown as number[], dst.data as unknown as number[]];
+  let last = -1;
+  let lastRow = 0;
+  for (let j = 0; j < r.height; j++) {
+    const row = (r.y + j) * dw + r.x;
+    const y = ys[row] - dy;
+    if (!(y >= 0 && y + 1e-10 <= sh)) continue;
+    const iy = Math.min((y + 1e-10) | 0, sh - 1);
+    for (let b = 0, so = iy * sw, o = row; b < src.bands; b++, so += sp, o += dp) {
+      if (iy === last) (dst.data as Uint8Array).copyWithin(o + i0, lastRow + b * dp + i0, lastRow + b * dp + i1);
+      else for (let i = i0; i < i1; i++) d[o + i] = s[so + cols[i]];
+    }
+    dst.mask!.fill(255, row + i0, row + i1);
+    [last, lastRow] = [iy, row];
+  }
+  return true;
+}
+
 /** The output alpha as gdalwarp writes it from the source alpha (see {@link WarpJob.alphaBand}). */
 function alphaAsDensity(job: WarpJob, band: number): void {
   const { src, dst } = job;
@@ -52,6 +93,7 @@ function nearest(job: WarpJob): void {
   const [dx, dy] = [job.shift?.x ?? 0, job.shift?.y ?? 0];
   const r = job.region ?? { x: 0, y: 0, width: dst.width, height: dst.height };
   const valid = new Validity(src);
+  if (job.separable && valid.all && nearestGrid(job, r, dx, dy)) return;
   const table = scratchInts(r.width, 1);
   const [sw, sh, dw] = [src.width, src.height, dst.width];
   const [sp, dp] = [sw * sh, dw * dst.height];
