@@ -83,6 +83,7 @@ interface FileCase {
 const FILES: FileCase[] = [
   { name: "rgb_jpeg_256.tif", label: "4096² RGB uint8 JPEG (YCbCr), 256² tiles (16×16), UTM 33N" },
   { name: "gray_deflate_256.tif", label: "4096² gray uint8 deflate, 256² tiles (16×16), UTM 33N" },
+  { name: "rgb_jpeg_256_3857.tif", label: "the RGB JPEG file's pixels in EPSG:3857 (a separable warp)" },
 ];
 const RANDOM_FILE = "rgb_jpeg_256.tif";
 

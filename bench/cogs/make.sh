@@ -31,6 +31,14 @@ ds.SetProjection("EPSG:32633")
 for i, a in enumerate((r, g, b)):
     ds.GetRasterBand(i + 1).WriteArray(np.clip(a, 0, 255).astype(np.uint8))
 ds = None
+# The same pixels in EPSG:3857 (10 m pixels near 10°E 50°N, off the tile grid): a map tile of it
+# is a separable warp (tile() takes its one-row-of-x, one-column-of-y path).
+ds = drv.Create(f"{out}/rgb_3857.tif", n, n, 3, gdal.GDT_Byte)
+ds.SetGeoTransform([1113198.2079327357, 10, 0, 6446274.141017158, 0, -10])
+ds.SetProjection("EPSG:3857")
+for i, a in enumerate((r, g, b)):
+    ds.GetRasterBand(i + 1).WriteArray(np.clip(a, 0, 255).astype(np.uint8))
+ds = None
 ds = drv.Create(f"{out}/f32.tif", n, n, 1, gdal.GDT_Float32)
 ds.SetGeoTransform([500000, 10, 0, 4000000, 0, -10])
 ds.SetProjection("EPSG:32633")
@@ -43,6 +51,8 @@ gdal_translate -q -of COG -co COMPRESS=JPEG -co QUALITY=85 -co BLOCKSIZE=512 -co
 # 16x16 = 256 full-resolution tiles: bench/warp.ts draws random tiles from a grid of at least 256.
 gdal_translate -q -of COG -co COMPRESS=JPEG -co QUALITY=85 -co BLOCKSIZE=256 -co OVERVIEWS=AUTO \
   "$TMP/rgb.tif" "$OUT/rgb_jpeg_256.tif"
+gdal_translate -q -of COG -co COMPRESS=JPEG -co QUALITY=85 -co BLOCKSIZE=256 -co OVERVIEWS=AUTO \
+  "$TMP/rgb_3857.tif" "$OUT/rgb_jpeg_256_3857.tif"
 gdal_translate -q -of COG -b 1 -co COMPRESS=DEFLATE -co BLOCKSIZE=256 -co OVERVIEWS=AUTO \
   "$TMP/rgb.tif" "$OUT/gray_deflate_256.tif"
 gdal_translate -q -of COG -co COMPRESS=DEFLATE -co PREDICTOR=FLOATING_POINT -co BLOCKSIZE=512 -co OVERVIEWS=NONE \
