@@ -2,7 +2,15 @@ import { CogError } from "../errors.js";
 import type { CrsInfo } from "../tiff/crs.js";
 import { lonLatMercator } from "./lonlat-mercator.js";
 
-/** Transforms a point between two CRSs. */
+/**
+ * Transforms a point between two CRSs.
+ *
+ * @example
+ * ```ts
+ * const toLonLat: PointTransform = await pointTransform("EPSG:32633", "EPSG:4326");
+ * const [lon, lat] = toLonLat(500000, 4000000);
+ * ```
+ */
 export interface PointTransform {
   (x: number, y: number): [number, number];
   /**
