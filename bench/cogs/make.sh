@@ -25,20 +25,15 @@ r = (x / n * 200 + 20 * np.sin(y / 37.0) + noise)
 g = (y / n * 200 + 20 * np.cos(x / 53.0) + noise)
 b = (((x // 64 + y // 64) % 2) * 120 + 60 + noise)
 drv = gdal.GetDriverByName("GTiff")
-ds = drv.Create(f"{out}/rgb.tif", n, n, 3, gdal.GDT_Byte)
-ds.SetGeoTransform([500000, 10, 0, 4000000, 0, -10])
-ds.SetProjection("EPSG:32633")
-for i, a in enumerate((r, g, b)):
-    ds.GetRasterBand(i + 1).WriteArray(np.clip(a, 0, 255).astype(np.uint8))
-ds = None
-# The same pixels in EPSG:3857 (10 m pixels near 10°E 50°N, off the tile grid): a map tile of it
-# is a separable warp (tile() takes its one-row-of-x, one-column-of-y path).
-ds = drv.Create(f"{out}/rgb_3857.tif", n, n, 3, gdal.GDT_Byte)
-ds.SetGeoTransform([1113198.2079327357, 10, 0, 6446274.141017158, 0, -10])
-ds.SetProjection("EPSG:3857")
-for i, a in enumerate((r, g, b)):
-    ds.GetRasterBand(i + 1).WriteArray(np.clip(a, 0, 255).astype(np.uint8))
-ds = None
+# The RGB pixels in UTM 33N, and the same pixels in EPSG:3857 (10 m pixels near 10°E 50°N, off the
+# tile grid): a map tile of the second is a separable warp (tile()'s one-row-of-x path).
+for name, origin, crs in (("rgb", (500000, 4000000), "EPSG:32633"), ("rgb_3857", (1113198.2079327357, 6446274.141017158), "EPSG:3857")):
+    ds = drv.Create(f"{out}/{name}.tif", n, n, 3, gdal.GDT_Byte)
+    ds.SetGeoTransform([origin[0], 10, 0, origin[1], 0, -10])
+    ds.SetProjection(crs)
+    for i, a in enumerate((r, g, b)):
+        ds.GetRasterBand(i + 1).WriteArray(np.clip(a, 0, 255).astype(np.uint8))
+    ds = None
 ds = drv.Create(f"{out}/f32.tif", n, n, 1, gdal.GDT_Float32)
 ds.SetGeoTransform([500000, 10, 0, 4000000, 0, -10])
 ds.SetProjection("EPSG:32633")
