@@ -7,8 +7,9 @@ import { lonLatMercator } from "./lonlat-mercator.js";
  *
  * @example
  * ```ts
- * const toLonLat: PointTransform = await pointTransform("EPSG:32633", "EPSG:4326");
- * const [lon, lat] = toLonLat(500000, 4000000);
+ * const shift: PointTransform = (x, y) => [x + 100, y];
+ * shift.separable = true; // x from x alone, y from y alone
+ * const [x, y] = shift(500000, 4000000);
  * ```
  */
 export interface PointTransform {
