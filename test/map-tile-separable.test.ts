@@ -12,6 +12,8 @@ const FILES = [
   "uint8_3band_webp_lossy_block256_epsg3857_ovr2.tif",
   "uint8_1band_deflate_block256_epsg4326_ovr2.tif",
   "float32_1band_lerc_block256_maxzerror0.01_epsg4326_ovr1.tif",
+  // EPSG:3857 with nodata 0: the kernels' per-pixel paths, on the separable coordinates.
+  "mosaic/over_b.tif",
 ];
 const METHODS: WarpMethod[] = ["nearest", "bilinear", "cubic", "lanczos", "average", "mode"];
 
