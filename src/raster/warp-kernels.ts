@@ -39,11 +39,10 @@ function nearestGrid(job: WarpJob, r: { x: number; y: number; width: number; hei
     const x = xs[o] - dx;
     const inside = x >= 0 && x + 1e-10 <= sw;
     cols[i] = inside ? Math.min((x + 1e-10) | 0, sw - 1) : -1;
-    if (inside && i0 < 0) i0 = i;
-    if (inside) {
-      if (i1 >= 0 && i1 !== i) return false;
-      i1 = i + 1;
-    }
+    if (!inside) continue;
+    if (i0 < 0) i0 = i;
+    else if (i1 !== i) return false;
+    i1 = i + 1;
   }
   if (i0 < 0) return true;
   const [sp, dp] = [sw * sh, dw * dst.height];
